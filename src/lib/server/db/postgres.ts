@@ -1,0 +1,44 @@
+import postgres from 'postgres';
+import type { Database, Handle } from './types';
+
+type Sql = postgres.Sql | postgres.TransactionSql;
+
+function handleFor(sql: Sql): Handle {
+	const handle: Handle = {
+		// `unsafe` with a parameter array is still a parameterised (prepared) statement.
+		query: async <T>(text: string, params: readonly unknown[] = []) =>
+			(await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as T[],
+		exec: async (text) => void (await sql.unsafe(text).simple()),
+		transaction: (fn) =>
+			'savepoint' in sql
+				? fn(handle)
+				: ((sql as postgres.Sql).begin((tx) => fn(handleFor(tx))) as Promise<never>)
+	};
+	return handle;
+}
+
+/** Connects to any PostgreSQL 15+ (the local server, or a hosted Supabase project's Postgres). */
+export function openPostgres(url: string, options: { max?: number } = {}): Database {
+	const sql = postgres(url, {
+		max: options.max ?? 10,
+		onnotice: () => {},
+		// Match PGlite: bigint counts arrive as numbers, not strings.
+		types: {
+			bigint: {
+				to: 20,
+				from: [20],
+				serialize: (value: number) => String(value),
+				parse: (value: string) => Number(value)
+			}
+		}
+	});
+	return {
+		engine: 'postgres',
+		...handleFor(sql),
+		listen: async (channel, onPayload) => {
+			const { unlisten } = await sql.listen(channel, onPayload);
+			return unlisten;
+		},
+		close: () => sql.end({ timeout: 5 })
+	};
+}

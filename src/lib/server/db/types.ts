@@ -1,0 +1,25 @@
+/** The one small interface every domain module talks to. Parameters are always `$1, $2, …`. */
+export interface Handle {
+	query<T = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+	/** Runs several statements with no parameters (migrations, scripts). */
+	exec(sql: string): Promise<void>;
+	/** Runs `fn` atomically. Inside a transaction, nested calls join the outer one. */
+	transaction<T>(fn: (tx: Handle) => Promise<T>): Promise<T>;
+}
+
+export type Engine = 'pglite' | 'postgres';
+
+/** The owner connection: migrations, system jobs, and the source of request-scoped handles. */
+export interface Database extends Handle {
+	readonly engine: Engine;
+	/** Calls `onPayload` for every NOTIFY on `channel`; resolves to an unsubscribe function. */
+	listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
+	close(): Promise<void>;
+}
+
+/** Who a request is, as Postgres sees it (the same claims Supabase's API would set). */
+export type Identity =
+	| { role: 'anon' }
+	| { role: 'authenticated'; sub: string; kind: 'member' | 'participant' };
+
+export const ANONYMOUS: Identity = { role: 'anon' };
