@@ -1,0 +1,53 @@
+import { env } from '$env/dynamic/private';
+import { env as publicEnv } from '$env/dynamic/public';
+import * as accounts from '$lib/server/accounts';
+import { SESSION_COOKIE } from '$lib/server/cookies';
+import { asIdentity, system } from '$lib/server/db';
+import { ANONYMOUS } from '$lib/server/db/types';
+import { start } from '$lib/server/startup';
+import { supabaseConfig, verifiedUserId } from '$lib/server/supabaseAuth';
+import { redirect, type Handle, type ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+
+export const init: ServerInit = async () => {
+	await start(env);
+};
+
+const supabase = supabaseConfig({ ...publicEnv });
+
+/** Resolves who is asking into `locals`, and hands out a database handle that runs as them. */
+const identity: Handle = async ({ event, resolve }) => {
+	const token = event.cookies.get(SESSION_COOKIE);
+	const userId = supabase
+		? await verifiedUserId(event, supabase, system())
+		: token
+			? await accounts.userForSession(system(), token)
+			: null;
+	event.locals.member = userId ? await accounts.member(system(), userId) : null;
+	event.locals.db = asIdentity(
+		system(),
+		event.locals.member ? { role: 'authenticated', sub: event.locals.member.id, kind: 'member' } : ANONYMOUS
+	);
+	return resolve(event);
+};
+
+const MEMBERS_ONLY = [/^\/workshops(\/|$)/, /^\/org(\/|$)/, /^\/library(\/|$)/, /^\/w\/[^/]+\/facilitate(\/|$)/];
+
+/** Sends signed-out visitors of member pages to sign in, and back afterwards. */
+const guard: Handle = async ({ event, resolve }) => {
+	const { pathname, search } = event.url;
+	if (!event.locals.member && MEMBERS_ONLY.some((pattern) => pattern.test(pathname))) {
+		redirect(303, `/login?next=${encodeURIComponent(pathname + search)}`);
+	}
+	return resolve(event);
+};
+
+const headers: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	response.headers.set('X-Content-Type-Options', 'nosniff');
+	response.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+	response.headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');
+	return response;
+};
+
+export const handle = sequence(identity, guard, headers);

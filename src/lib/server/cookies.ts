@@ -1,0 +1,15 @@
+import type { Cookies } from '@sveltejs/kit';
+
+export const SESSION_COOKIE = 'cx_session';
+export const participantCookie = (joinCode: string) => `cx_p_${joinCode}`;
+
+/** httpOnly, SameSite=Lax, and Secure whenever the page itself came over HTTPS. */
+export function setSecretCookie(cookies: Cookies, url: URL, name: string, value: string, maxAgeDays: number) {
+	cookies.set(name, value, {
+		path: '/',
+		httpOnly: true,
+		sameSite: 'lax',
+		secure: url.protocol === 'https:',
+		maxAge: maxAgeDays * 24 * 60 * 60
+	});
+}

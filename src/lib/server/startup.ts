@@ -1,0 +1,59 @@
+import os from 'node:os';
+import { closeDatabase, openDatabase, type Database } from './db';
+import { countApplied } from './db/migrate';
+import { DataDirInUseError } from './db/lockfile';
+import { DEMO_EMAIL, seedDemo } from './demo';
+import { newToken } from './tokens';
+
+/** DATABASE_URL, DATA_DIR, DEMO (off), DEMO_PASSWORD, PORT: see the README. */
+type StartEnv = Record<string, string | undefined>;
+
+/** Addresses a phone on the same network can open. */
+export function networkUrls(port: string): string[] {
+	return Object.values(os.networkInterfaces())
+		.flat()
+		.filter((address) => address && address.family === 'IPv4' && !address.internal)
+		.map((address) => `http://${address!.address}:${port}`);
+}
+
+/** Opens the database (taking the data directory's lock), migrates, seeds the demo and says hello. */
+export async function start(env: StartEnv): Promise<Database> {
+	const startedAt = performance.now();
+	let db: Database;
+	try {
+		db = await openDatabase(env);
+	} catch (error) {
+		if (error instanceof DataDirInUseError) {
+			console.error(`\n${error.message}\n`);
+			process.exit(1);
+		}
+		throw error;
+	}
+	if (env.DEMO !== 'off') {
+		const password = env.DEMO_PASSWORD || newToken().slice(0, 16);
+		const seeded = await seedDemo(db, password);
+		if (seeded && !env.DEMO_PASSWORD) {
+			console.log(`\nDemo facilitator: ${DEMO_EMAIL}  password: ${password}  (shown once; set DEMO_PASSWORD to choose it)`);
+		}
+	}
+	process.once('sveltekit:shutdown', () => {
+		closeDatabase().then(
+			() => console.log('Database closed.'),
+			(error: unknown) => console.error('Closing the database failed:', error)
+		);
+	});
+
+	const port = env.PORT || '3000';
+	const migrations = await countApplied(db);
+	const where = db.engine === 'pglite' ? `PGlite in ${env.DATA_DIR || './data'}` : 'PostgreSQL (DATABASE_URL)';
+	console.log(
+		[
+			``,
+			`CX Workshop is ready on ${where}, ${migrations} migrations, in ${Math.round(performance.now() - startedAt)} ms.`,
+			`  On this computer:   http://localhost:${port}`,
+			...networkUrls(port).map((url) => `  Phones on the Wi-Fi: ${url}`),
+			``
+		].join('\n')
+	);
+	return db;
+}

@@ -1,0 +1,73 @@
+import * as v from 'valibot';
+
+// Postgres rejects NUL bytes and lone UTF-16 surrogates in text; catching them here turns what
+// would be a 500 into a clear message on the form.
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function isStorableText(value: string): boolean {
+	return !value.includes('\u0000') && !LONE_SURROGATE.test(value);
+}
+
+/** Trimmed text of `min`..`max` characters that Postgres can store. */
+export function text(label: string, min: number, max: number) {
+	return v.pipe(
+		v.string(),
+		v.trim(),
+		v.check(isStorableText, `${label} contains characters that cannot be stored.`),
+		v.minLength(min, min === 1 ? `${label} is required.` : `${label} needs at least ${min} characters.`),
+		v.maxLength(max, `${label} can be at most ${max} characters.`)
+	);
+}
+
+export const email = v.pipe(
+	v.string(),
+	v.trim(),
+	v.toLowerCase(),
+	v.check(isStorableText, 'Enter a valid e-mail address.'),
+	v.maxLength(254, 'Enter a valid e-mail address.'),
+	v.email('Enter a valid e-mail address.')
+);
+
+export const newPassword = v.pipe(
+	v.string(),
+	v.check(isStorableText, 'The password contains characters that cannot be used.'),
+	v.minLength(10, 'Use at least 10 characters.'),
+	v.maxLength(200, 'Use at most 200 characters.')
+);
+
+export type FormErrors = Record<string, string>;
+export type FormResult<T> =
+	| { ok: true; data: T }
+	| { ok: false; errors: FormErrors; values: Record<string, string> };
+
+// Never echo these back into a page.
+const SECRET_FIELDS = new Set(['password', 'password_confirm']);
+
+/**
+ * Validates a form post against an object schema. Unknown fields, repeated fields and file uploads
+ * are refused (no mass assignment); the message for each field is ready to show beside it.
+ */
+export function parseForm<TEntries extends v.ObjectEntries>(
+	form: FormData,
+	schema: v.ObjectSchema<TEntries, undefined>
+): FormResult<v.InferOutput<v.ObjectSchema<TEntries, undefined>>> {
+	const raw: Record<string, string> = {};
+	const errors: FormErrors = {};
+	for (const [key, value] of form) {
+		if (!(key in schema.entries)) errors.form = `Unexpected field “${key.slice(0, 40)}”.`;
+		else if (typeof value !== 'string') errors[key] = 'Files cannot be sent here.';
+		else if (key in raw) errors[key] = 'This field was sent twice.';
+		else raw[key] = value;
+	}
+	const values = Object.fromEntries(Object.entries(raw).filter(([key]) => !SECRET_FIELDS.has(key)));
+	if (Object.keys(errors).length) return { ok: false, errors, values };
+
+	const result = v.safeParse(schema, raw);
+	if (result.success) return { ok: true, data: result.output };
+	for (const issue of result.issues) {
+		const key = issue.path?.[0]?.key;
+		const field = typeof key === 'string' ? key : 'form';
+		errors[field] ??= issue.input === undefined ? 'This field is required.' : issue.message;
+	}
+	return { ok: false, errors, values };
+}

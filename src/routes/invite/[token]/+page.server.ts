@@ -1,0 +1,43 @@
+import * as accounts from '$lib/server/accounts';
+import { SESSION_COOKIE, setSecretCookie } from '$lib/server/cookies';
+import { asIdentity, system } from '$lib/server/db';
+import * as organisations from '$lib/server/organisations';
+import { rejectForm } from '$lib/server/forms';
+import { email, newPassword, parseForm, text } from '$lib/validation';
+import { error, redirect } from '@sveltejs/kit';
+import * as v from 'valibot';
+import type { Actions, PageServerLoad } from './$types';
+
+const NewAccount = v.object({ display_name: text('Your name', 1, 80), email, password: newPassword });
+
+export const load: PageServerLoad = async ({ params }) => {
+	const invite = await organisations.previewInvite(system(), params.token);
+	if (!invite) error(404, 'This invite link has been used, revoked or has expired. Ask for a new one.');
+	return { invite };
+};
+
+const usedUp = () => rejectForm(410, { form: 'This invite link is not valid any more.' });
+
+export const actions: Actions = {
+	accept: async ({ locals, params }) => {
+		if (!locals.member) redirect(303, `/login?next=/invite/${params.token}`);
+		if (!(await organisations.acceptInvite(locals.db, params.token))) return usedUp();
+		redirect(303, '/org');
+	},
+	create: async ({ request, params, cookies, url }) => {
+		const parsed = parseForm(await request.formData(), NewAccount);
+		if (!parsed.ok) return rejectForm(400, parsed.errors, parsed.values);
+		const { display_name, ...login } = parsed.data;
+		let userId: string;
+		try {
+			userId = await accounts.createUser(system(), { displayName: display_name, ...login });
+		} catch (err) {
+			if (!(err instanceof accounts.AccountError)) throw err;
+			return rejectForm(400, { [err.field ?? 'form']: err.message }, { display_name, email: login.email });
+		}
+		const me = asIdentity(system(), { role: 'authenticated', sub: userId, kind: 'member' });
+		if (!(await organisations.acceptInvite(me, params.token))) return usedUp();
+		setSecretCookie(cookies, url, SESSION_COOKIE, await accounts.openSession(system(), userId), accounts.SESSION_DAYS);
+		redirect(303, '/org');
+	}
+};

@@ -1,0 +1,76 @@
+import { ROLES, type Role } from '$lib/server/accounts';
+import { currentMembership } from '$lib/server/currentOrg';
+import * as organisations from '$lib/server/organisations';
+import { parseForm } from '$lib/validation';
+import { error, fail } from '@sveltejs/kit';
+import * as v from 'valibot';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+const role = v.picklist(ROLES as Role[], 'Choose owner, facilitator or leader.');
+const uuid = v.pipe(v.string(), v.uuid('Unknown member.'));
+const Invite = v.object({ role });
+const ChangeRole = v.object({ user_id: uuid, role });
+const Remove = v.object({ user_id: uuid });
+const Revoke = v.object({ invite_id: uuid });
+
+function orgOf({ locals, url }: RequestEvent) {
+	const membership = currentMembership(locals.member!, url);
+	if (!membership) error(404, 'You are not a member of any organisation yet. Ask an owner for an invite link.');
+	return membership;
+}
+
+export const load: PageServerLoad = async (event) => {
+	const membership = orgOf(event);
+	const isOwner = membership.role === 'owner';
+	return {
+		membership,
+		members: await organisations.members(event.locals.db, membership.orgId),
+		invites: isOwner ? await organisations.pendingInvites(event.locals.db, membership.orgId) : []
+	};
+};
+
+/** Runs an owner action, turning the database's refusals into messages on the page. */
+async function ownerAction<T>(event: RequestEvent, run: (orgId: string) => Promise<T>) {
+	try {
+		return await run(orgOf(event).orgId);
+	} catch (err) {
+		if (err instanceof organisations.NotAllowedError) return fail(403, { error: err.message });
+		if (organisations.isConstraintViolation(err)) return fail(409, { error: 'An organisation needs at least one owner.' });
+		throw err;
+	}
+}
+
+export const actions: Actions = {
+	invite: async (event) => {
+		const parsed = parseForm(await event.request.formData(), Invite);
+		if (!parsed.ok) return fail(400, { error: parsed.errors.role ?? parsed.errors.form });
+		return ownerAction(event, async (orgId) => {
+			const token = await organisations.createInvite(event.locals.db, event.locals.member!.id, orgId, parsed.data.role);
+			return { inviteUrl: `${event.url.origin}/invite/${token}`, inviteRole: parsed.data.role };
+		});
+	},
+	role: async (event) => {
+		const parsed = parseForm(await event.request.formData(), ChangeRole);
+		if (!parsed.ok) return fail(400, { error: Object.values(parsed.errors)[0] });
+		return ownerAction(event, async (orgId) => {
+			await organisations.changeRole(event.locals.db, orgId, parsed.data.user_id, parsed.data.role);
+			return { saved: 'Role changed.' };
+		});
+	},
+	remove: async (event) => {
+		const parsed = parseForm(await event.request.formData(), Remove);
+		if (!parsed.ok) return fail(400, { error: Object.values(parsed.errors)[0] });
+		return ownerAction(event, async (orgId) => {
+			await organisations.removeMember(event.locals.db, orgId, parsed.data.user_id);
+			return { saved: 'Member removed.' };
+		});
+	},
+	revoke: async (event) => {
+		const parsed = parseForm(await event.request.formData(), Revoke);
+		if (!parsed.ok) return fail(400, { error: Object.values(parsed.errors)[0] });
+		return ownerAction(event, async (orgId) => {
+			await organisations.revokeInvite(event.locals.db, orgId, parsed.data.invite_id);
+			return { saved: 'Invite revoked.' };
+		});
+	}
+};
