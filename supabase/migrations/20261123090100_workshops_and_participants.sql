@@ -162,8 +162,9 @@ grant select, update (display_name, last_seen_at) on public.participants to auth
 grant select, insert, delete on public.stage_ready to authenticated;
 grant select, insert, update, delete on public.moods to authenticated;
 
+-- Uses the row's own org_id (not a lookup by id) so that INSERT … RETURNING sees the new row.
 create policy "members and participants read workshops" on public.workshops
-  for select to authenticated using (app.sees_workshop(id));
+  for select to authenticated using (app.is_member(org_id) or app.in_workshop(id));
 create policy "facilitators create workshops in their organisation" on public.workshops
   for insert to authenticated
   with check (app.has_org_role(org_id, array['owner', 'facilitator']) and created_by = (select auth.uid()));

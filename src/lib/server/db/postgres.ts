@@ -22,13 +22,20 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
 	const sql = postgres(url, {
 		max: options.max ?? 10,
 		onnotice: () => {},
-		// Match PGlite: bigint counts arrive as numbers, not strings.
+		// Match PGlite, so domain code is engine-blind: bigint counts arrive as numbers, and a string
+		// passed for a json/jsonb parameter is taken as JSON text rather than encoded a second time.
 		types: {
 			bigint: {
 				to: 20,
 				from: [20],
 				serialize: (value: number) => String(value),
 				parse: (value: string) => Number(value)
+			},
+			json: {
+				to: 114,
+				from: [114, 3802],
+				serialize: (value: unknown) => (typeof value === 'string' ? value : JSON.stringify(value)),
+				parse: (value: string) => JSON.parse(value)
 			}
 		}
 	});
