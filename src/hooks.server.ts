@@ -31,7 +31,12 @@ const identity: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-const MEMBERS_ONLY = [/^\/workshops(\/|$)/, /^\/org(\/|$)/, /^\/library(\/|$)/, /^\/w\/[^/]+\/facilitate(\/|$)/];
+const MEMBERS_ONLY = [
+	/^\/workshops(\/|$)/,
+	/^\/org(\/|$)/,
+	/^\/library(\/|$)/,
+	/^\/w\/[^/]+\/facilitate(\/|$)/
+];
 
 /** Sends signed-out visitors of member pages to sign in, and back afterwards. */
 const guard: Handle = async ({ event, resolve }) => {

@@ -10,7 +10,9 @@ const stamp = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
 if (stamp) process.env.PROTOCOL_HEADER = PROTOCOL_HEADER;
 
 // Importing the handler runs the app's init hook: database lock, migrations, demo data.
-const { handler } = await import('../build/handler.js');
+// (Imported by URL so the type checker does not wander into the build output.)
+const handlerUrl = new URL('../build/handler.js', import.meta.url).href;
+const { handler } = await import(handlerUrl);
 
 const server = http.createServer((req, res) => {
 	if (stamp) req.headers[PROTOCOL_HEADER] = 'http';
@@ -22,11 +24,13 @@ const port = Number(process.env.PORT || 3000);
 server.listen(port, host, () => console.log(`Listening on http://${host}:${port}`));
 
 let stopping = false;
+/** @param {NodeJS.Signals} signal */
 function shutdown(signal) {
 	if (stopping) return;
 	stopping = true;
 	console.log(`\n${signal}: closing connections and the database…`);
-	server.close(() => process.emit('sveltekit:shutdown', signal));
+	// adapter-node's own entry emits this event too; the app closes its database on it.
+	server.close(() => process.emit(/** @type {never} */ ('sveltekit:shutdown'), signal));
 	server.closeIdleConnections();
 	// Live streams never go idle; give them a moment, then end them.
 	setTimeout(() => server.closeAllConnections(), 2000).unref();

@@ -5,7 +5,8 @@ export const JOIN_CODE_LENGTH = 6;
 /** A new code; `randomIndex(n)` must return an integer in [0, n) (crypto-random in production). */
 export function generateJoinCode(randomIndex: (n: number) => number): string {
 	let code = '';
-	for (let i = 0; i < JOIN_CODE_LENGTH; i++) code += JOIN_CODE_ALPHABET[randomIndex(JOIN_CODE_ALPHABET.length)];
+	for (let i = 0; i < JOIN_CODE_LENGTH; i++)
+		code += JOIN_CODE_ALPHABET[randomIndex(JOIN_CODE_ALPHABET.length)];
 	return code;
 }
 
@@ -14,10 +15,6 @@ export function generateJoinCode(randomIndex: (n: number) => number): string {
  * letters O and I (codes never contain those digits). Returns null if it cannot be a code.
  */
 export function normaliseJoinCode(typed: string): string | null {
-	const code = typed
-		.toUpperCase()
-		.replace(/[\s-]/g, '')
-		.replace(/0/g, 'O')
-		.replace(/1/g, 'I');
+	const code = typed.toUpperCase().replace(/[\s-]/g, '').replace(/0/g, 'O').replace(/1/g, 'I');
 	return /^[A-Z2-9]{6}$/.test(code) ? code : null;
 }

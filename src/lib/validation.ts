@@ -37,8 +37,7 @@ export const newPassword = v.pipe(
 
 export type FormErrors = Record<string, string>;
 export type FormResult<T> =
-	| { ok: true; data: T }
-	| { ok: false; errors: FormErrors; values: Record<string, string> };
+	{ ok: true; data: T } | { ok: false; errors: FormErrors; values: Record<string, string> };
 
 // Never echo these back into a page.
 const SECRET_FIELDS = new Set(['password', 'password_confirm']);

@@ -23,7 +23,10 @@ describe.each(engines)('accounts on %s', (engine) => {
 			password
 		});
 		const me = await accounts.member(db, userId);
-		expect(me).toMatchObject({ email: 'owner@harbour.test', memberships: [{ orgId, orgName: 'Harbour', role: 'owner' }] });
+		expect(me).toMatchObject({
+			email: 'owner@harbour.test',
+			memberships: [{ orgId, orgName: 'Harbour', role: 'owner' }]
+		});
 		expect(await accounts.setupNeeded(db)).toBe(false);
 		await expect(
 			accounts.setup(db, { orgName: 'Again', email: 'x@harbour.test', displayName: 'X', password })
@@ -32,12 +35,18 @@ describe.each(engines)('accounts on %s', (engine) => {
 
 	it('signs in with the right password and opens a session that signs out', async () => {
 		await accounts.createUser(db, { email: 'sam@example.com', displayName: 'Sam', password });
-		const { token, userId } = await accounts.signIn(db, { email: 'sam@example.com', password, address: '10.0.0.1' });
+		const { token, userId } = await accounts.signIn(db, {
+			email: 'sam@example.com',
+			password,
+			address: '10.0.0.1'
+		});
 		expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
 		expect(await accounts.userForSession(db, token)).toBe(userId);
 		// Only the hash is stored.
 		expect(await db.query(`select 1 from sessions where token_hash = $1`, [token])).toEqual([]);
-		expect(await db.query(`select 1 from sessions where token_hash = $1`, [hashToken(token)])).toHaveLength(1);
+		expect(await db.query(`select 1 from sessions where token_hash = $1`, [hashToken(token)])).toHaveLength(
+			1
+		);
 		await accounts.signOut(db, token);
 		expect(await accounts.userForSession(db, token)).toBeNull();
 	});
@@ -50,8 +59,14 @@ describe.each(engines)('accounts on %s', (engine) => {
 	});
 
 	it('ignores expired sessions', async () => {
-		const { token, userId } = await accounts.signIn(db, { email: 'sam@example.com', password, address: '10.0.0.3' });
-		await db.query(`update sessions set expires_at = now() - interval '1 second' where user_id = $1`, [userId]);
+		const { token, userId } = await accounts.signIn(db, {
+			email: 'sam@example.com',
+			password,
+			address: '10.0.0.3'
+		});
+		await db.query(`update sessions set expires_at = now() - interval '1 second' where user_id = $1`, [
+			userId
+		]);
 		expect(await accounts.userForSession(db, token)).toBeNull();
 	});
 
@@ -72,7 +87,9 @@ describe.each(engines)('accounts on %s', (engine) => {
 			accounts.signIn(db, { email: 'target@example.com', password, address: '10.1.1.1' })
 		).rejects.toBeInstanceOf(accounts.TooManyAttemptsError);
 		// Someone else is not locked out by it.
-		await expect(accounts.signIn(db, { email: 'sam@example.com', password, address: '10.1.1.1' })).resolves.toBeTruthy();
+		await expect(
+			accounts.signIn(db, { email: 'sam@example.com', password, address: '10.1.1.1' })
+		).resolves.toBeTruthy();
 	});
 
 	it('rate-limits sign-in per network address across e-mails', async () => {

@@ -19,7 +19,13 @@ import {
 
 describe.each(engines)('authorisation on %s', (engine) => {
 	let db: Database;
-	const a = {} as { org: string; owner: string; facilitator: string; otherFacilitator: string; leader: string };
+	const a = {} as {
+		org: string;
+		owner: string;
+		facilitator: string;
+		otherFacilitator: string;
+		leader: string;
+	};
 	const b = {} as { org: string; owner: string };
 	let workshopA: { id: string; joinCode: string };
 	let workshopB: { id: string; joinCode: string };
@@ -55,19 +61,27 @@ describe.each(engines)('authorisation on %s', (engine) => {
 		it("org A's library never shows org B's stories", async () => {
 			const storyB = await story(db, workshopB.id, { consent: 'library_named' });
 			await db.query(`update stories set library_at = now() where id = $1`, [storyB]);
-			expect(await asMember(db, a.leader).query(`select id from stories where id = $1`, [storyB])).toEqual([]);
-			expect(await asMember(db, b.owner).query(`select id from stories where id = $1`, [storyB])).toHaveLength(1);
+			expect(await asMember(db, a.leader).query(`select id from stories where id = $1`, [storyB])).toEqual(
+				[]
+			);
+			expect(
+				await asMember(db, b.owner).query(`select id from stories where id = $1`, [storyB])
+			).toHaveLength(1);
 		});
 
 		it('only owners invite, change roles and remove members', async () => {
 			const leader = asMember(db, a.leader);
-			await expect(organisations.createInvite(leader, a.leader, a.org, 'owner')).rejects.toThrow('Only owners');
+			await expect(organisations.createInvite(leader, a.leader, a.org, 'owner')).rejects.toThrow(
+				'Only owners'
+			);
 			await expect(organisations.changeRole(leader, a.org, a.leader, 'owner')).rejects.toThrow('Only owners');
 			await expect(organisations.removeMember(leader, a.org, a.facilitator)).rejects.toThrow('Only owners');
 			const token = await organisations.createInvite(asMember(db, a.owner), a.owner, a.org, 'leader');
 			expect(await organisations.previewInvite(db, token)).toEqual({ orgName: 'Org A', role: 'leader' });
 			// An owner of another organisation cannot invite into this one.
-			await expect(organisations.createInvite(asMember(db, b.owner), b.owner, a.org, 'owner')).rejects.toThrow();
+			await expect(
+				organisations.createInvite(asMember(db, b.owner), b.owner, a.org, 'owner')
+			).rejects.toThrow();
 		});
 
 		it('an invite adds its acceptor once, with its role', async () => {
@@ -83,9 +97,11 @@ describe.each(engines)('authorisation on %s', (engine) => {
 		it('an organisation always keeps an owner', async () => {
 			const org = await organisation(db, 'Solo');
 			const owner = await member(db, org, 'owner');
-			await expect(organisations.changeRole(asMember(db, owner), org, owner, 'leader')).rejects.toMatchObject({
-				code: '23514'
-			});
+			await expect(organisations.changeRole(asMember(db, owner), org, owner, 'leader')).rejects.toMatchObject(
+				{
+					code: '23514'
+				}
+			);
 			await expect(organisations.removeMember(asMember(db, owner), org, owner)).rejects.toMatchObject({
 				code: '23514'
 			});
@@ -131,10 +147,10 @@ describe.each(engines)('authorisation on %s', (engine) => {
 
 		it('a facilitator cannot hand a workshop to someone outside the organisation', async () => {
 			await expect(
-				asMember(db, a.facilitator).query(`insert into workshop_facilitators (workshop_id, user_id) values ($1, $2)`, [
-					workshopA.id,
-					b.owner
-				])
+				asMember(db, a.facilitator).query(
+					`insert into workshop_facilitators (workshop_id, user_id) values ($1, $2)`,
+					[workshopA.id, b.owner]
+				)
 			).rejects.toMatchObject(REFUSED);
 			await asMember(db, a.facilitator).query(
 				`insert into workshop_facilitators (workshop_id, user_id) values ($1, $2)`,
@@ -161,10 +177,16 @@ describe.each(engines)('authorisation on %s', (engine) => {
 		it('cannot post into another workshop or as someone else', async () => {
 			const phone = asParticipant(db, phoneA);
 			await expect(
-				phone.query(`insert into moods (workshop_id, participant_id, score) values ($1, $2, 3)`, [workshopB.id, phoneA])
+				phone.query(`insert into moods (workshop_id, participant_id, score) values ($1, $2, 3)`, [
+					workshopB.id,
+					phoneA
+				])
 			).rejects.toMatchObject(REFUSED);
 			await expect(
-				phone.query(`insert into moods (workshop_id, participant_id, score) values ($1, $2, 3)`, [workshopA.id, phoneB])
+				phone.query(`insert into moods (workshop_id, participant_id, score) values ($1, $2, 3)`, [
+					workshopA.id,
+					phoneB
+				])
 			).rejects.toMatchObject(REFUSED);
 		});
 
@@ -174,10 +196,10 @@ describe.each(engines)('authorisation on %s', (engine) => {
 			for (const target of [locked, lobby]) {
 				const phone = (await participant(db, target.joinCode)).id;
 				await expect(
-					asParticipant(db, phone).query(`insert into moods (workshop_id, participant_id, score) values ($1, $2, 5)`, [
-						target.id,
-						phone
-					])
+					asParticipant(db, phone).query(
+						`insert into moods (workshop_id, participant_id, score) values ($1, $2, 5)`,
+						[target.id, phone]
+					)
 				).rejects.toMatchObject(REFUSED);
 			}
 			await asParticipant(db, phoneA).query(
@@ -202,17 +224,24 @@ describe.each(engines)('authorisation on %s', (engine) => {
 			expect(await asMember(db, a.owner).query(link, [storyId])).toEqual([]);
 			expect(await asParticipant(db, other).query(link, [storyId])).toEqual([]);
 			// The facilitator sees the story itself (to moderate it), just not who wrote it.
-			expect(await asMember(db, a.facilitator).query(`select id from stories where id = $1`, [storyId])).toHaveLength(1);
+			expect(
+				await asMember(db, a.facilitator).query(`select id from stories where id = $1`, [storyId])
+			).toHaveLength(1);
 			await expect(
 				asParticipant(db, author).query(`update stories set hidden = true where id = $1`, [storyId])
 			).rejects.toMatchObject(REFUSED);
-			const edited = await asParticipant(db, other).query(`update stories set title = 'Mine now' where id = $1 returning id`, [
-				storyId
-			]);
+			const edited = await asParticipant(db, other).query(
+				`update stories set title = 'Mine now' where id = $1 returning id`,
+				[storyId]
+			);
 			expect(edited).toEqual([]);
 			await asMember(db, a.facilitator).query(`update stories set hidden = true where id = $1`, [storyId]);
-			expect(await asParticipant(db, other).query(`select id from stories where id = $1`, [storyId])).toEqual([]);
-			expect(await asParticipant(db, author).query(`select id from stories where id = $1`, [storyId])).toHaveLength(1);
+			expect(await asParticipant(db, other).query(`select id from stories where id = $1`, [storyId])).toEqual(
+				[]
+			);
+			expect(
+				await asParticipant(db, author).query(`select id from stories where id = $1`, [storyId])
+			).toHaveLength(1);
 		});
 	});
 

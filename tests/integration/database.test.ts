@@ -84,7 +84,9 @@ describe.each(engines)('database seam on %s', (engine) => {
 			`select current_user as role, auth.uid() as uid, (auth.jwt() ->> 'is_anonymous')::boolean as anonymous`
 		);
 		expect(inside).toEqual({ role: 'authenticated', uid: sub, anonymous: true });
-		const [after] = await db.query<{ role: string; uid: string | null }>(`select current_user as role, auth.uid() as uid`);
+		const [after] = await db.query<{ role: string; uid: string | null }>(
+			`select current_user as role, auth.uid() as uid`
+		);
 		expect(after!.uid).toBeNull();
 		expect(after!.role).not.toBe('authenticated');
 	});

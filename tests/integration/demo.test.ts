@@ -25,11 +25,15 @@ describe.each(engines)('demo data on %s', (engine) => {
 		const { userId } = await accounts.signIn(db, { email: DEMO_EMAIL, password, address: '127.0.0.1' });
 		const me = await accounts.member(db, userId);
 		expect(me?.memberships).toEqual([{ orgId, orgName: 'Harbour Telecom (demo)', role: 'owner' }]);
-		await expect(accounts.signIn(db, { email: DEMO_LEADER_EMAIL, password, address: '127.0.0.1' })).resolves.toBeTruthy();
+		await expect(
+			accounts.signIn(db, { email: DEMO_LEADER_EMAIL, password, address: '127.0.0.1' })
+		).resolves.toBeTruthy();
 	});
 
 	it('has a workshop ready to run as DEMO42 and a finished one', async () => {
-		const [leader] = await db.query<{ id: string }>(`select id from users where email = $1`, [DEMO_LEADER_EMAIL]);
+		const [leader] = await db.query<{ id: string }>(`select id from users where email = $1`, [
+			DEMO_LEADER_EMAIL
+		]);
 		const list = await workshops.list(asMember(db, leader!.id), orgId);
 		expect(list.map((w) => [w.joinCode, w.status, w.stage])).toEqual([
 			[DEMO_JOIN_CODE, 'draft', 'lobby'],
@@ -38,13 +42,19 @@ describe.each(engines)('demo data on %s', (engine) => {
 	});
 
 	it("puts consenting stories in the library, with the workshop's vision and rallying cry", async () => {
-		const [leader] = await db.query<{ id: string }>(`select id from users where email = $1`, [DEMO_LEADER_EMAIL]);
-		const library = await asMember(db, leader!.id).query<{ kind: string; author_name: string | null; consent: string }>(
-			`select kind, author_name, consent from stories where library_at is not null order by created_at`
-		);
+		const [leader] = await db.query<{ id: string }>(`select id from users where email = $1`, [
+			DEMO_LEADER_EMAIL
+		]);
+		const library = await asMember(db, leader!.id).query<{
+			kind: string;
+			author_name: string | null;
+			consent: string;
+		}>(`select kind, author_name, consent from stories where library_at is not null order by created_at`);
 		expect(library).toHaveLength(5);
 		expect(library.filter((s) => s.kind === 'bad')).toHaveLength(2);
-		expect(library.filter((s) => s.consent === 'library_anonymous').every((s) => s.author_name === null)).toBe(true);
+		expect(
+			library.filter((s) => s.consent === 'library_anonymous').every((s) => s.author_name === null)
+		).toBe(true);
 		const [outcome] = await asMember(db, leader!.id).query<{ cry: string; vision: string }>(
 			`select c.text as cry,
 			        (select body from vision_versions v where v.workshop_id = w.id order by version desc limit 1) as vision

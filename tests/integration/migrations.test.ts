@@ -54,7 +54,9 @@ describe.each(engines)('schema on %s', (engine) => {
 	it('provides Supabase-compatible auth.uid() and auth.jwt() from request.jwt.claims', async () => {
 		const sub = '6f1c1a9e-6a55-4a7e-9a4d-3d1b7d1f0c11';
 		const [row] = await db.transaction(async (tx) => {
-			await tx.query(`select set_config('request.jwt.claims', $1, true)`, [JSON.stringify({ sub, role: 'authenticated' })]);
+			await tx.query(`select set_config('request.jwt.claims', $1, true)`, [
+				JSON.stringify({ sub, role: 'authenticated' })
+			]);
 			return tx.query<{ uid: string; role: string; jwt: { sub: string } }>(
 				`select auth.uid() as uid, auth.role() as role, auth.jwt() as jwt`
 			);
@@ -65,11 +67,16 @@ describe.each(engines)('schema on %s', (engine) => {
 	});
 
 	it('enforces the integrity rules with constraints', async () => {
-		const [org] = await db.query<{ id: string }>(`insert into organisations (name) values ('Acme') returning id`);
+		const [org] = await db.query<{ id: string }>(
+			`insert into organisations (name) values ('Acme') returning id`
+		);
 		const bad = [
 			[`insert into workshops (org_id, title, join_code) values ($1, 'x', 'abc123')`, '23514'],
 			[`insert into workshops (org_id, title, join_code) values ($1, '', 'ABC234')`, '23514'],
-			[`insert into workshops (org_id, title, join_code, stage) values ($1, 'x', 'ABC234', 'party')`, '23514'],
+			[
+				`insert into workshops (org_id, title, join_code, stage) values ($1, 'x', 'ABC234', 'party')`,
+				'23514'
+			],
 			[`insert into memberships (org_id, user_id, role) values ($1, gen_random_uuid(), 'owner')`, '23503']
 		] as const;
 		for (const [sql, code] of bad) {

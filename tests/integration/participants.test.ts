@@ -18,7 +18,11 @@ describe.each(engines)('participants on %s', (engine) => {
 
 	it('join with the code, and come back as the same participant with the cookie secret', async () => {
 		const target = await workshop(db, org, facilitator, { status: 'draft' });
-		const { participantId, token } = await participants.join(asAnon(db), target.joinCode.toLowerCase(), 'Ana');
+		const { participantId, token } = await participants.join(
+			asAnon(db),
+			target.joinCode.toLowerCase(),
+			'Ana'
+		);
 		expect(await participants.forToken(db, token)).toEqual({
 			id: participantId,
 			workshopId: target.id,
@@ -35,7 +39,9 @@ describe.each(engines)('participants on %s', (engine) => {
 	});
 
 	it('cannot join an unknown or ended workshop', async () => {
-		await expect(participants.join(asAnon(db), 'ZZZZZZ', null)).rejects.toBeInstanceOf(participants.NoSuchWorkshopError);
+		await expect(participants.join(asAnon(db), 'ZZZZZZ', null)).rejects.toBeInstanceOf(
+			participants.NoSuchWorkshopError
+		);
 		const ended = await workshop(db, org, facilitator, { status: 'ended' });
 		await expect(participants.join(asAnon(db), ended.joinCode, null)).rejects.toBeInstanceOf(
 			participants.NoSuchWorkshopError
@@ -44,7 +50,9 @@ describe.each(engines)('participants on %s', (engine) => {
 
 	it('a name longer than the limit is refused by the database too', async () => {
 		const target = await workshop(db, org, facilitator);
-		await expect(participants.join(asAnon(db), target.joinCode, 'x'.repeat(41))).rejects.toMatchObject({ code: '23514' });
+		await expect(participants.join(asAnon(db), target.joinCode, 'x'.repeat(41))).rejects.toMatchObject({
+			code: '23514'
+		});
 	});
 });
 
@@ -59,10 +67,18 @@ describe.each(engines)('join codes on %s', (engine) => {
 		const org = await organisation(db, 'Org');
 		const facilitator = await member(db, org, 'facilitator');
 		const me = asMember(db, facilitator);
-		const first = await workshops.create(me, facilitator, org, { title: 'One', teamName: null }, () => 'TAKEN2');
+		const first = await workshops.create(
+			me,
+			facilitator,
+			org,
+			{ title: 'One', teamName: null },
+			() => 'TAKEN2'
+		);
 		expect(first.joinCode).toBe('TAKEN2');
 		const codes = ['TAKEN2', 'TAKEN2', 'FRESH3'];
-		const second = await workshops.create(me, facilitator, org, { title: 'Two', teamName: null }, () => codes.shift()!);
+		const second = await workshops.create(me, facilitator, org, { title: 'Two', teamName: null }, () =>
+			codes.shift()!
+		);
 		expect(second.joinCode).toBe('FRESH3');
 		expect(codes).toEqual([]);
 		await expect(

@@ -17,17 +17,28 @@ export function asAnon(db: Database): Handle {
 }
 
 export async function organisation(db: Database, name: string): Promise<string> {
-	const [row] = await db.query<{ id: string }>(`insert into organisations (name) values ($1) returning id`, [name]);
+	const [row] = await db.query<{ id: string }>(`insert into organisations (name) values ($1) returning id`, [
+		name
+	]);
 	return row!.id;
 }
 
 /** A user with a role in `orgId` (no password: these tests never sign in). */
-export async function member(db: Database, orgId: string, role: Role, name = `${role}-${randomUUID().slice(0, 8)}`) {
+export async function member(
+	db: Database,
+	orgId: string,
+	role: Role,
+	name = `${role}-${randomUUID().slice(0, 8)}`
+) {
 	const [row] = await db.query<{ id: string }>(
 		`insert into users (email, display_name) values ($1, $2) returning id`,
 		[`${name.toLowerCase()}@example.com`, name]
 	);
-	await db.query(`insert into memberships (org_id, user_id, role) values ($1, $2, $3)`, [orgId, row!.id, role]);
+	await db.query(`insert into memberships (org_id, user_id, role) values ($1, $2, $3)`, [
+		orgId,
+		row!.id,
+		role
+	]);
 	return row!.id;
 }
 

@@ -45,7 +45,8 @@ export async function createUser(
 			`insert into users (email, display_name) values ($1, $2) on conflict (email) do nothing returning id`,
 			[input.email, input.displayName]
 		);
-		if (!user) throw new AccountError('An account with this e-mail already exists. Sign in instead.', 'email');
+		if (!user)
+			throw new AccountError('An account with this e-mail already exists. Sign in instead.', 'email');
 		await tx.query(`insert into credentials (user_id, password_hash) values ($1, $2)`, [user.id, hash]);
 		return user.id;
 	});
@@ -68,10 +69,14 @@ export async function setup(
 		await tx.query(`select pg_advisory_xact_lock(hashtext('cx-workshop:setup'))`);
 		if (!(await setupNeeded(tx))) throw new AccountError('This installation has already been set up.');
 		const userId = await createUser(tx, input);
-		const [org] = await tx.query<{ id: string }>(`insert into organisations (name) values ($1) returning id`, [
-			input.orgName
+		const [org] = await tx.query<{ id: string }>(
+			`insert into organisations (name) values ($1) returning id`,
+			[input.orgName]
+		);
+		await tx.query(`insert into memberships (org_id, user_id, role) values ($1, $2, 'owner')`, [
+			org!.id,
+			userId
 		]);
-		await tx.query(`insert into memberships (org_id, user_id, role) values ($1, $2, 'owner')`, [org!.id, userId]);
 		return { userId, orgId: org!.id };
 	});
 }

@@ -145,7 +145,11 @@ const MOODS: [number, string][] = [
 	[1, 'Chatbot loop with no way to reach a person']
 ];
 
-async function insertParticipants(tx: Handle, workshopId: string, names: (string | null)[]): Promise<string[]> {
+async function insertParticipants(
+	tx: Handle,
+	workshopId: string,
+	names: (string | null)[]
+): Promise<string[]> {
 	const ids: string[] = [];
 	for (const name of names) {
 		const [row] = await tx.query<{ id: string }>(
@@ -171,7 +175,20 @@ async function seedFinishedWorkshop(tx: Handle, orgId: string, facilitatorId: st
 		[orgId, facilitatorId]
 	);
 	const workshopId = workshop!.id;
-	const crowd = await insertParticipants(tx, workshopId, ['Marco', null, 'Priya', null, 'Sam', null, 'Lena', 'Tom', null, 'Aroha', 'Jun', null]);
+	const crowd = await insertParticipants(tx, workshopId, [
+		'Marco',
+		null,
+		'Priya',
+		null,
+		'Sam',
+		null,
+		'Lena',
+		'Tom',
+		null,
+		'Aroha',
+		'Jun',
+		null
+	]);
 	const authorFor = (name: string | null, index: number) =>
 		name ? crowd[['Marco', 'Priya', 'Sam'].indexOf(name) * 2]! : crowd[index * 2 + 1]!;
 
@@ -191,24 +208,41 @@ async function seedFinishedWorkshop(tx: Handle, orgId: string, facilitatorId: st
 			                      author_name, idempotency_key, created_at)
 			 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, gen_random_uuid(), now() - interval '14 days' + make_interval(mins => $11))
 			 returning id`,
-			[workshopId, story.kind, story.perspective, story.title, story.body, story.feeling, story.company,
-			 story.themes, story.consent, story.consent === 'library_named' ? story.author : null, 20 + index * 3]
+			[
+				workshopId,
+				story.kind,
+				story.perspective,
+				story.title,
+				story.body,
+				story.feeling,
+				story.company,
+				story.themes,
+				story.consent,
+				story.consent === 'library_named' ? story.author : null,
+				20 + index * 3
+			]
 		);
 		const author = authorFor(story.author, index);
 		await tx.query(`insert into story_authors (story_id, participant_id) values ($1, $2)`, [row!.id, author]);
 		const reactors = crowd.filter((id) => id !== author).slice(0, story.reactions);
 		for (const [n, participantId] of reactors.entries()) {
-			await tx.query(`insert into reactions (story_id, participant_id, workshop_id, kind) values ($1, $2, $3, $4)`, [
-				row!.id,
-				participantId,
-				workshopId,
-				['heart', 'clap', 'wow'][n % 3]
-			]);
+			await tx.query(
+				`insert into reactions (story_id, participant_id, workshop_id, kind) values ($1, $2, $3, $4)`,
+				[row!.id, participantId, workshopId, ['heart', 'clap', 'wow'][n % 3]]
+			);
 		}
 		storyIds.push(row!.id);
 	}
 
-	for (const phrase of ['heard', 'respected', 'helped the first time', 'heard', 'looked after', 'respected', 'heard']) {
+	for (const phrase of [
+		'heard',
+		'respected',
+		'helped the first time',
+		'heard',
+		'looked after',
+		'respected',
+		'heard'
+	]) {
 		await tx.query(`insert into phrases (workshop_id, participant_id, text) values ($1, $2, $3)`, [
 			workshopId,
 			crowd[phrase.length % crowd.length]!,
@@ -240,12 +274,10 @@ async function seedFinishedWorkshop(tx: Handle, orgId: string, facilitatorId: st
 		}
 	}
 	for (const [participantId, choices] of dots) {
-		await tx.query(`insert into ballots (vote_id, workshop_id, participant_id, choices) values ($1, $2, $3, $4)`, [
-			dotVote!.id,
-			workshopId,
-			participantId,
-			JSON.stringify(choices)
-		]);
+		await tx.query(
+			`insert into ballots (vote_id, workshop_id, participant_id, choices) values ($1, $2, $3, $4)`,
+			[dotVote!.id, workshopId, participantId, JSON.stringify(choices)]
+		);
 	}
 	await tx.query(
 		`insert into fixes (obstacle_id, workshop_id, participant_id, text) values
@@ -290,12 +322,10 @@ async function seedFinishedWorkshop(tx: Handle, orgId: string, facilitatorId: st
 	let ballot = 0;
 	for (const [index, [, count]] of RALLYING_CRIES.entries()) {
 		for (let i = 0; i < count && ballot < crowd.length; i++, ballot++) {
-			await tx.query(`insert into ballots (vote_id, workshop_id, participant_id, choices) values ($1, $2, $3, $4)`, [
-				cryVote!.id,
-				workshopId,
-				crowd[ballot]!,
-				JSON.stringify([cryIds[index]!])
-			]);
+			await tx.query(
+				`insert into ballots (vote_id, workshop_id, participant_id, choices) values ($1, $2, $3, $4)`,
+				[cryVote!.id, workshopId, crowd[ballot]!, JSON.stringify([cryIds[index]!])]
+			);
 		}
 	}
 
@@ -305,9 +335,10 @@ async function seedFinishedWorkshop(tx: Handle, orgId: string, facilitatorId: st
 		 where id = $1`,
 		[workshopId, cryIds[0]!, storyIds[0]!]
 	);
-	await tx.query(`update stories set library_at = now() - interval '14 days' where workshop_id = $1 and consent <> 'room'`, [
-		workshopId
-	]);
+	await tx.query(
+		`update stories set library_at = now() - interval '14 days' where workshop_id = $1 and consent <> 'room'`,
+		[workshopId]
+	);
 }
 
 /**
@@ -324,7 +355,11 @@ export async function seedDemo(db: Database, password: string): Promise<{ orgId:
 			`insert into organisations (name, is_demo) values ('Harbour Telecom (demo)', true) returning id`
 		);
 		const orgId = org!.id;
-		const facilitatorId = await createUser(tx, { email: DEMO_EMAIL, displayName: 'Dana Facilitator', password });
+		const facilitatorId = await createUser(tx, {
+			email: DEMO_EMAIL,
+			displayName: 'Dana Facilitator',
+			password
+		});
 		const leaderId = await createUser(tx, { email: DEMO_LEADER_EMAIL, displayName: 'Lee Leader', password });
 		await tx.query(
 			`insert into memberships (org_id, user_id, role) values ($1, $2, 'owner'), ($1, $3, 'leader')`,
@@ -338,7 +373,9 @@ export async function seedDemo(db: Database, password: string): Promise<{ orgId:
 				orgId,
 				DEMO_JOIN_CODE,
 				facilitatorId,
-				JSON.stringify({ explore: { prompt: 'Think of a recent moment as a customer. How did it leave you feeling?' } })
+				JSON.stringify({
+					explore: { prompt: 'Think of a recent moment as a customer. How did it leave you feeling?' }
+				})
 			]
 		);
 		return { orgId };

@@ -4,6 +4,10 @@ import { fail, type ActionFailure } from '@sveltejs/kit';
 export type FormFailure = ActionFailure<{ errors: FormErrors; values: Record<string, string> }>;
 
 /** The one shape every form action fails with, so pages read `form.errors.x` and `form.values.x`. */
-export function rejectForm(status: number, errors: FormErrors, values: Record<string, string> = {}): FormFailure {
+export function rejectForm(
+	status: number,
+	errors: FormErrors,
+	values: Record<string, string> = {}
+): FormFailure {
 	return fail(status, { errors, values });
 }

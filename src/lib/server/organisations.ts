@@ -56,7 +56,10 @@ export async function pendingInvites(db: Handle, orgId: string): Promise<Pending
 }
 
 export async function revokeInvite(db: Handle, orgId: string, inviteId: string): Promise<boolean> {
-	const rows = await db.query(`delete from invites where id = $1 and org_id = $2 returning id`, [inviteId, orgId]);
+	const rows = await db.query(`delete from invites where id = $1 and org_id = $2 returning id`, [
+		inviteId,
+		orgId
+	]);
 	return rows.length === 1;
 }
 
@@ -79,7 +82,9 @@ export async function previewInvite(
 /** Joins the signed-in member to the invite's organisation; null if the link is used or expired. */
 export async function acceptInvite(db: Handle, token: string): Promise<string | null> {
 	try {
-		const [row] = await db.query<{ org_id: string }>(`select app.accept_invite($1) as org_id`, [hashToken(token)]);
+		const [row] = await db.query<{ org_id: string }>(`select app.accept_invite($1) as org_id`, [
+			hashToken(token)
+		]);
 		return row?.org_id ?? null;
 	} catch (error) {
 		if ((error as { code?: string }).code === 'P0002') return null; // no_data_found
@@ -100,10 +105,10 @@ export async function changeRole(db: Handle, orgId: string, userId: string, role
 
 export async function removeMember(db: Handle, orgId: string, userId: string): Promise<void> {
 	await db.transaction(async (tx) => {
-		const rows = await tx.query(`delete from memberships where org_id = $1 and user_id = $2 returning user_id`, [
-			orgId,
-			userId
-		]);
+		const rows = await tx.query(
+			`delete from memberships where org_id = $1 and user_id = $2 returning user_id`,
+			[orgId, userId]
+		);
 		if (rows.length === 0) throw new NotAllowedError('Only owners remove members.');
 	});
 }

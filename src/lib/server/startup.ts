@@ -33,7 +33,9 @@ export async function start(env: StartEnv): Promise<Database> {
 		const password = env.DEMO_PASSWORD || newToken().slice(0, 16);
 		const seeded = await seedDemo(db, password);
 		if (seeded && !env.DEMO_PASSWORD) {
-			console.log(`\nDemo facilitator: ${DEMO_EMAIL}  password: ${password}  (shown once; set DEMO_PASSWORD to choose it)`);
+			console.log(
+				`\nDemo facilitator: ${DEMO_EMAIL}  password: ${password}  (shown once; set DEMO_PASSWORD to choose it)`
+			);
 		}
 	}
 	process.once('sveltekit:shutdown', () => {
@@ -45,7 +47,8 @@ export async function start(env: StartEnv): Promise<Database> {
 
 	const port = env.PORT || '3000';
 	const migrations = await countApplied(db);
-	const where = db.engine === 'pglite' ? `PGlite in ${env.DATA_DIR || './data'}` : 'PostgreSQL (DATABASE_URL)';
+	const where =
+		db.engine === 'pglite' ? `PGlite in ${env.DATA_DIR || './data'}` : 'PostgreSQL (DATABASE_URL)';
 	console.log(
 		[
 			``,

@@ -22,7 +22,9 @@ export function supabaseFor(event: RequestEvent, config: SupabaseConfig) {
 		cookies: {
 			getAll: () => event.cookies.getAll(),
 			setAll: (cookies) =>
-				cookies.forEach(({ name, value, options }) => event.cookies.set(name, value, { ...options, path: '/' }))
+				cookies.forEach(({ name, value, options }) =>
+					event.cookies.set(name, value, { ...options, path: '/' })
+				)
 		},
 		// Node 20 has no global WebSocket; supabase-js's Realtime client needs one at construction.
 		realtime: { transport: WebSocket as never }

@@ -12,7 +12,11 @@ import type { Actions, PageServerLoad } from './$types';
 
 const SignIn = v.object({
 	email,
-	password: v.pipe(v.string(), v.minLength(1, 'Enter your password.'), v.maxLength(200, 'Enter your password.'))
+	password: v.pipe(
+		v.string(),
+		v.minLength(1, 'Enter your password.'),
+		v.maxLength(200, 'Enter your password.')
+	)
 });
 
 export const load: PageServerLoad = async ({ locals, url }) => {
@@ -32,11 +36,15 @@ export const actions: Actions = {
 			redirect(303, next);
 		}
 		try {
-			const { token } = await accounts.signIn(system(), { ...parsed.data, address: event.getClientAddress() });
+			const { token } = await accounts.signIn(system(), {
+				...parsed.data,
+				address: event.getClientAddress()
+			});
 			setSecretCookie(event.cookies, event.url, SESSION_COOKIE, token, accounts.SESSION_DAYS);
 		} catch (error) {
 			const values = { email: parsed.data.email };
-			if (error instanceof accounts.TooManyAttemptsError) return rejectForm(429, { form: error.message }, values);
+			if (error instanceof accounts.TooManyAttemptsError)
+				return rejectForm(429, { form: error.message }, values);
 			if (error instanceof accounts.AccountError) return rejectForm(400, { form: error.message }, values);
 			throw error;
 		}

@@ -15,7 +15,8 @@ const Revoke = v.object({ invite_id: uuid });
 
 function orgOf({ locals, url }: RequestEvent) {
 	const membership = currentMembership(locals.member!, url);
-	if (!membership) error(404, 'You are not a member of any organisation yet. Ask an owner for an invite link.');
+	if (!membership)
+		error(404, 'You are not a member of any organisation yet. Ask an owner for an invite link.');
 	return membership;
 }
 
@@ -35,7 +36,8 @@ async function ownerAction<T>(event: RequestEvent, run: (orgId: string) => Promi
 		return await run(orgOf(event).orgId);
 	} catch (err) {
 		if (err instanceof organisations.NotAllowedError) return fail(403, { error: err.message });
-		if (organisations.isConstraintViolation(err)) return fail(409, { error: 'An organisation needs at least one owner.' });
+		if (organisations.isConstraintViolation(err))
+			return fail(409, { error: 'An organisation needs at least one owner.' });
 		throw err;
 	}
 }
@@ -45,7 +47,12 @@ export const actions: Actions = {
 		const parsed = parseForm(await event.request.formData(), Invite);
 		if (!parsed.ok) return fail(400, { error: parsed.errors.role ?? parsed.errors.form });
 		return ownerAction(event, async (orgId) => {
-			const token = await organisations.createInvite(event.locals.db, event.locals.member!.id, orgId, parsed.data.role);
+			const token = await organisations.createInvite(
+				event.locals.db,
+				event.locals.member!.id,
+				orgId,
+				parsed.data.role
+			);
 			return { inviteUrl: `${event.url.origin}/invite/${token}`, inviteRole: parsed.data.role };
 		});
 	},

@@ -24,8 +24,18 @@ export const actions: Actions = {
 		if (!parsed.ok) return rejectForm(400, parsed.errors, parsed.values);
 		const { org_name, display_name, ...login } = parsed.data;
 		try {
-			const { userId } = await accounts.setup(system(), { orgName: org_name, displayName: display_name, ...login });
-			setSecretCookie(cookies, url, SESSION_COOKIE, await accounts.openSession(system(), userId), accounts.SESSION_DAYS);
+			const { userId } = await accounts.setup(system(), {
+				orgName: org_name,
+				displayName: display_name,
+				...login
+			});
+			setSecretCookie(
+				cookies,
+				url,
+				SESSION_COOKIE,
+				await accounts.openSession(system(), userId),
+				accounts.SESSION_DAYS
+			);
 		} catch (error) {
 			if (!(error instanceof accounts.AccountError)) throw error;
 			const { password: _password, ...values } = parsed.data;

@@ -36,7 +36,10 @@ async function isSupabase(db: Handle): Promise<boolean> {
  * Applies the pending migrations in one transaction, recording them where the Supabase CLI does,
  * so `supabase migration up` and the app agree. An advisory lock keeps concurrent starts in line.
  */
-export async function migrate(db: Handle, all: Migration[] = migrations): Promise<{ applied: string[]; total: number }> {
+export async function migrate(
+	db: Handle,
+	all: Migration[] = migrations
+): Promise<{ applied: string[]; total: number }> {
 	if (!(await isSupabase(db))) await db.exec(compatSql);
 	return db.transaction(async (tx) => {
 		await tx.query(`select pg_advisory_xact_lock(hashtext('cx-workshop:migrate'))`);
@@ -65,6 +68,8 @@ export async function migrate(db: Handle, all: Migration[] = migrations): Promis
 }
 
 export async function countApplied(db: Handle): Promise<number> {
-	const [row] = await db.query<{ n: number }>(`select count(*)::int as n from supabase_migrations.schema_migrations`);
+	const [row] = await db.query<{ n: number }>(
+		`select count(*)::int as n from supabase_migrations.schema_migrations`
+	);
 	return row?.n ?? 0;
 }

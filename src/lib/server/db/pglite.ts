@@ -46,7 +46,9 @@ export async function openPglite(dataDir: string): Promise<Database> {
 }
 
 /** An in-memory database, optionally restored from a `dumpDataDir` snapshot (tests clone these). */
-export async function openPgliteMemory(snapshot?: Blob | File): Promise<Database & { dump(): Promise<Blob> }> {
+export async function openPgliteMemory(
+	snapshot?: Blob | File
+): Promise<Database & { dump(): Promise<Blob> }> {
 	const pg = await PGlite.create(snapshot ? { loadDataDir: snapshot } : {});
 	return Object.assign(
 		wrap(pg, () => pg.close()),

@@ -19,7 +19,6 @@ export interface Database extends Handle {
 
 /** Who a request is, as Postgres sees it (the same claims Supabase's API would set). */
 export type Identity =
-	| { role: 'anon' }
-	| { role: 'authenticated'; sub: string; kind: 'member' | 'participant' };
+	{ role: 'anon' } | { role: 'authenticated'; sub: string; kind: 'member' | 'participant' };
 
 export const ANONYMOUS: Identity = { role: 'anon' };

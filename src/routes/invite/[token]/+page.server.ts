@@ -37,7 +37,13 @@ export const actions: Actions = {
 		}
 		const me = asIdentity(system(), { role: 'authenticated', sub: userId, kind: 'member' });
 		if (!(await organisations.acceptInvite(me, params.token))) return usedUp();
-		setSecretCookie(cookies, url, SESSION_COOKIE, await accounts.openSession(system(), userId), accounts.SESSION_DAYS);
+		setSecretCookie(
+			cookies,
+			url,
+			SESSION_COOKIE,
+			await accounts.openSession(system(), userId),
+			accounts.SESSION_DAYS
+		);
 		redirect(303, '/org');
 	}
 };
