@@ -9,6 +9,7 @@ export default defineConfig({
 	test: {
 		include: ['src/**/*.spec.ts', 'tests/**/*.test.ts'],
 		globalSetup: ['tests/setup/global.ts'],
+		reporters: ['default', './tests/setup/closing-line.ts'],
 		testTimeout: 30_000,
 		hookTimeout: 60_000,
 		pool: 'forks',

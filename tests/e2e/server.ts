@@ -1,0 +1,140 @@
+// Starts the built app the way a facilitator does (`node src/serve.js`), on a free port and a fresh
+// PGlite data directory, for browser tests. It does not build the app unless there is no build at all.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+export const DEMO_PASSWORD = 'e2e-demo-password';
+const STARTUP_TIMEOUT_MS = 60_000;
+
+export interface TestServer {
+	/** e.g. http://127.0.0.1:41234 */
+	url: string;
+	/** The temporary DATA_DIR the server owns (and locks). */
+	dataDir: string;
+	/** The environment the server was started with, to start a second process on the same data. */
+	env: NodeJS.ProcessEnv;
+	/** Sends SIGTERM, waits for the process to exit, removes the data directory. */
+	stop(): Promise<void>;
+	/** Everything the server printed so far (stdout and stderr, interleaved). */
+	output(): string;
+}
+
+/** The Debian Chromium the e2e tests drive (or CHROMIUM_PATH), or null when it is not installed. */
+export function findChromium(): string | null {
+	const candidate = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+	return existsSync(candidate) ? candidate : null;
+}
+
+/** A port nobody listens on right now. */
+export function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const probe = net.createServer();
+		probe.unref();
+		probe.once('error', reject);
+		probe.listen(0, '127.0.0.1', () => {
+			const address = probe.address();
+			const port = typeof address === 'object' && address ? address.port : 0;
+			probe.close(() => (port ? resolve(port) : reject(new Error('no port from listen(0)'))));
+		});
+	});
+}
+
+function ensureBuilt(): void {
+	if (existsSync(path.join(ROOT, 'build', 'handler.js'))) return;
+	console.log('[e2e] build/handler.js is missing: running `npx vite build` once (takes a minute)…');
+	const result = spawnSync('npx', ['vite', 'build'], { cwd: ROOT, stdio: 'inherit' });
+	if (result.status !== 0) throw new Error(`npx vite build failed (exit ${result.status ?? result.signal})`);
+}
+
+/** The environment for a server on PGlite in `dataDir`, whatever the test runner's own environment says. */
+function serverEnv(port: number, dataDir: string): NodeJS.ProcessEnv {
+	const env: NodeJS.ProcessEnv = {
+		...process.env,
+		NODE_ENV: 'production',
+		HOST: '127.0.0.1',
+		PORT: String(port),
+		DATA_DIR: dataDir,
+		DEMO_PASSWORD
+	};
+	// These would switch the engine, the sign-in or the protocol handling away from what we test.
+	for (const name of [
+		'DATABASE_URL',
+		'DEMO',
+		'ORIGIN',
+		'PROTOCOL_HEADER',
+		'PUBLIC_SUPABASE_URL',
+		'PUBLIC_SUPABASE_PUBLISHABLE_KEY',
+		'PUBLIC_SUPABASE_ANON_KEY'
+	]) {
+		delete env[name];
+	}
+	return env;
+}
+
+function exited(child: ChildProcess): Promise<void> {
+	if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+	return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+export async function startServer(): Promise<TestServer> {
+	ensureBuilt();
+	const port = await freePort();
+	const dataDir = await mkdtemp(path.join(os.tmpdir(), 'cx-e2e-'));
+	const env = serverEnv(port, dataDir);
+	const child = spawn(process.execPath, ['src/serve.js'], {
+		cwd: ROOT,
+		env,
+		stdio: ['ignore', 'pipe', 'pipe']
+	});
+
+	let captured = '';
+	child.stdout.setEncoding('utf8');
+	child.stderr.setEncoding('utf8');
+	child.stderr.on('data', (chunk: string) => (captured += chunk));
+
+	const stop = async () => {
+		if (child.exitCode === null && child.signalCode === null) {
+			child.kill('SIGTERM');
+			// serve.js ends live streams after 2 s; past 15 s something is stuck.
+			const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+			await exited(child);
+			clearTimeout(killer);
+		}
+		await rm(dataDir, { recursive: true, force: true });
+	};
+
+	try {
+		await new Promise<void>((resolve, reject) => {
+			const timer = setTimeout(() => {
+				reject(new Error(`server did not say "Listening on" within ${STARTUP_TIMEOUT_MS / 1000} s`));
+			}, STARTUP_TIMEOUT_MS);
+			child.stdout.on('data', (chunk: string) => {
+				captured += chunk;
+				if (captured.includes('Listening on')) {
+					clearTimeout(timer);
+					resolve();
+				}
+			});
+			child.once('exit', (code, signal) => {
+				clearTimeout(timer);
+				reject(new Error(`server exited during start-up (code ${code}, signal ${signal})`));
+			});
+			child.once('error', (error) => {
+				clearTimeout(timer);
+				reject(error);
+			});
+		});
+	} catch (error) {
+		await stop();
+		const reason = error instanceof Error ? error.message : String(error);
+		throw new Error(`${reason}\n--- server output ---\n${captured}`, { cause: error });
+	}
+
+	return { url: `http://127.0.0.1:${port}`, dataDir, env, stop, output: () => captured };
+}
