@@ -1,4 +1,6 @@
 import type { Cookies } from '@sveltejs/kit';
+import { openSession, SESSION_DAYS } from './accounts';
+import { system } from './db';
 
 export const SESSION_COOKIE = 'cx_session';
 export const participantCookie = (joinCode: string) => `cx_p_${joinCode}`;
@@ -12,4 +14,9 @@ export function setSecretCookie(cookies: Cookies, url: URL, name: string, value:
 		secure: url.protocol === 'https:',
 		maxAge: maxAgeDays * 24 * 60 * 60
 	});
+}
+
+/** Signs `userId` in on this browser: a new session, its secret in the session cookie. */
+export async function startSession(cookies: Cookies, url: URL, userId: string): Promise<void> {
+	setSecretCookie(cookies, url, SESSION_COOKIE, await openSession(system(), userId), SESSION_DAYS);
 }

@@ -1,5 +1,5 @@
 import * as accounts from '$lib/server/accounts';
-import { SESSION_COOKIE, setSecretCookie } from '$lib/server/cookies';
+import { startSession } from '$lib/server/cookies';
 import { system } from '$lib/server/db';
 import { rejectForm } from '$lib/server/forms';
 import { email, newPassword, parseForm, text } from '$lib/validation';
@@ -29,13 +29,7 @@ export const actions: Actions = {
 				displayName: display_name,
 				...login
 			});
-			setSecretCookie(
-				cookies,
-				url,
-				SESSION_COOKIE,
-				await accounts.openSession(system(), userId),
-				accounts.SESSION_DAYS
-			);
+			await startSession(cookies, url, userId);
 		} catch (error) {
 			if (!(error instanceof accounts.AccountError)) throw error;
 			const { password: _password, ...values } = parsed.data;

@@ -1,5 +1,5 @@
 import * as accounts from '$lib/server/accounts';
-import { SESSION_COOKIE, setSecretCookie } from '$lib/server/cookies';
+import { startSession } from '$lib/server/cookies';
 import { asIdentity, system } from '$lib/server/db';
 import * as organisations from '$lib/server/organisations';
 import { rejectForm } from '$lib/server/forms';
@@ -37,13 +37,7 @@ export const actions: Actions = {
 		}
 		const me = asIdentity(system(), { role: 'authenticated', sub: userId, kind: 'member' });
 		if (!(await organisations.acceptInvite(me, params.token))) return usedUp();
-		setSecretCookie(
-			cookies,
-			url,
-			SESSION_COOKIE,
-			await accounts.openSession(system(), userId),
-			accounts.SESSION_DAYS
-		);
+		await startSession(cookies, url, userId);
 		redirect(303, '/org');
 	}
 };
