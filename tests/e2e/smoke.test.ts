@@ -103,7 +103,8 @@ describe.skipIf(!chromium)('smoke: the built app in Chromium', () => {
 		await page.waitForURL('**/w/DEMO42');
 		const status = page.getByRole('status');
 		expect(await status.textContent()).toContain("You're in, Ana.");
-		await page.getByRole('heading', { name: 'Customer excellence workshop' }).waitFor();
+		await page.getByRole('heading', { name: 'Lobby' }).waitFor();
+		await page.getByText('Customer excellence workshop').waitFor();
 
 		const cookieOf = async () =>
 			(await context.cookies(server.url)).find((cookie) => cookie.name === 'cx_p_DEMO42');

@@ -4,6 +4,7 @@ import { system } from './db';
 
 export const SESSION_COOKIE = 'cx_session';
 export const participantCookie = (joinCode: string) => `cx_p_${joinCode}`;
+export const screenCookie = (joinCode: string) => `cx_screen_${joinCode}`;
 
 /** httpOnly, SameSite=Lax, and Secure whenever the page itself came over HTTPS. */
 export function setSecretCookie(cookies: Cookies, url: URL, name: string, value: string, maxAgeDays: number) {

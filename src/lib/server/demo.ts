@@ -331,7 +331,7 @@ async function seedFinishedWorkshop(tx: Handle, orgId: string, facilitatorId: st
 
 	await tx.query(
 		`update workshops set rallying_cry_id = $2, spotlight_story_id = $3, status = 'ended',
-		        ended_at = now() - interval '14 days' + interval '2 hours', version = version + 1
+		        ended_at = now() - interval '14 days' + interval '2 hours'
 		 where id = $1`,
 		[workshopId, cryIds[0]!, storyIds[0]!]
 	);

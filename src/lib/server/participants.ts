@@ -1,5 +1,5 @@
 // Team members in a workshop: no account, just an unguessable secret in a cookie.
-import type { Database, Handle } from './db';
+import { asIdentity, type Database, type Handle } from './db';
 import { hashToken, newToken } from './tokens';
 
 export interface Participant {
@@ -49,4 +49,29 @@ export async function forToken(db: Database, token: string): Promise<Participant
 		[hashToken(token)]
 	);
 	return row ?? null;
+}
+
+/** The stages this participant has said they are ready to move on from. */
+export async function readyStages(db: Handle, me: Participant): Promise<string[]> {
+	const rows = await db.query<{ stage: string }>(`select stage from stage_ready where participant_id = $1`, [
+		me.id
+	]);
+	return rows.map((row) => row.stage);
+}
+
+/** Marks (or unmarks) the participant ready in a stage. */
+export async function setReady(db: Handle, me: Participant, stage: string, ready: boolean): Promise<void> {
+	if (ready) {
+		await db.query(
+			`insert into stage_ready (participant_id, workshop_id, stage) values ($1, $2, $3) on conflict do nothing`,
+			[me.id, me.workshopId, stage]
+		);
+	} else {
+		await db.query(`delete from stage_ready where participant_id = $1 and stage = $2`, [me.id, stage]);
+	}
+}
+
+/** A handle that runs as this participant, so row-level security applies to everything they do. */
+export function asParticipant(db: Database, me: Participant): Handle {
+	return asIdentity(db, { role: 'authenticated', sub: me.id, kind: 'participant' });
 }

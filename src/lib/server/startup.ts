@@ -3,6 +3,7 @@ import { closeDatabase, openDatabase, type Database } from './db';
 import { countApplied } from './db/migrate';
 import { DataDirInUseError } from './db/lockfile';
 import { DEMO_EMAIL, seedDemo } from './demo';
+import { startLiveHub, stopLiveHub } from './realtime';
 import { newToken } from './tokens';
 
 /** DATABASE_URL, DATA_DIR, DEMO (off), DEMO_PASSWORD, PORT: see the README. */
@@ -38,11 +39,14 @@ export async function start(env: StartEnv): Promise<Database> {
 			);
 		}
 	}
+	startLiveHub(db);
 	process.once('sveltekit:shutdown', () => {
-		closeDatabase().then(
-			() => console.log('Database closed.'),
-			(error: unknown) => console.error('Closing the database failed:', error)
-		);
+		stopLiveHub()
+			.then(closeDatabase)
+			.then(
+				() => console.log('Database closed.'),
+				(error: unknown) => console.error('Closing the database failed:', error)
+			);
 	});
 
 	const port = env.PORT || '3000';

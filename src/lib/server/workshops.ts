@@ -1,9 +1,13 @@
+// Workshops: creating them and driving them. Every function runs as the caller; row-level security
+// lets only the workshop's facilitators (and its organisation's owners) change it, and each change
+// is versioned and announced to live screens and phones by the database itself.
 import { generateJoinCode } from '$lib/joinCode';
-import type { Handle } from './db';
-import { randomIndex } from './tokens';
+import type { Stage } from '$lib/stages';
+import type { Database, Handle } from './db';
+import { hashToken, newToken, randomIndex } from './tokens';
 
-export type Stage = 'lobby' | 'explore' | 'dream' | 'grow' | 'excite' | 'wrapup';
-export const STAGES: readonly Stage[] = ['lobby', 'explore', 'dream', 'grow', 'excite', 'wrapup'];
+export type { Stage } from '$lib/stages';
+export { STAGE_IDS as STAGES } from '$lib/stages';
 
 export interface WorkshopSummary {
 	id: string;
@@ -16,6 +20,14 @@ export interface WorkshopSummary {
 	endedAt: Date | null;
 	participantCount: number;
 	storyCount: number;
+	drives: boolean;
+}
+
+export interface NewWorkshop {
+	title: string;
+	teamName: string | null;
+	/** Custom prompts by stage; stages left out use the default prompt. */
+	prompts?: Partial<Record<Stage, string>>;
 }
 
 const MAX_CODE_ATTEMPTS = 8;
@@ -28,15 +40,21 @@ export async function create(
 	db: Handle,
 	me: string,
 	orgId: string,
-	input: { title: string; teamName: string | null },
+	input: NewWorkshop,
 	nextCode: () => string = () => generateJoinCode(randomIndex)
 ): Promise<{ id: string; joinCode: string }> {
+	const settings = Object.fromEntries(
+		Object.entries(input.prompts ?? {})
+			.filter(([, prompt]) => prompt)
+			.map(([stage, prompt]) => [stage, { prompt }])
+	);
 	for (let attempt = 0; attempt < MAX_CODE_ATTEMPTS; attempt++) {
 		const joinCode = nextCode();
 		const [row] = await db.query<{ id: string }>(
-			`insert into workshops (org_id, title, team_name, join_code, created_by) values ($1, $2, $3, $4, $5)
+			`insert into workshops (org_id, title, team_name, join_code, created_by, stage_settings)
+			 values ($1, $2, $3, $4, $5, $6)
 			 on conflict (join_code) do nothing returning id`,
-			[orgId, input.title, input.teamName, joinCode, me]
+			[orgId, input.title, input.teamName, joinCode, me, JSON.stringify(settings)]
 		);
 		if (row) return { id: row.id, joinCode };
 	}
@@ -49,19 +67,138 @@ export async function list(db: Handle, orgId: string): Promise<WorkshopSummary[]
 		`select w.id, w.title, w.team_name as "teamName", w.join_code as "joinCode", w.status, w.stage,
 		        w.created_at as "createdAt", w.ended_at as "endedAt",
 		        (select count(*)::int from participants p where p.workshop_id = w.id) as "participantCount",
-		        (select count(*)::int from stories s where s.workshop_id = w.id) as "storyCount"
+		        (select count(*)::int from stories s where s.workshop_id = w.id) as "storyCount",
+		        app.drives(w.id) as drives
 		 from workshops w where w.org_id = $1 order by w.created_at desc`,
 		[orgId]
 	);
 }
 
-/** Moves a workshop to another stage; false when the caller may not drive it. */
-export async function setStage(db: Handle, workshopId: string, stage: Stage): Promise<boolean> {
+/** The workshop with this code, if the caller drives it. */
+export async function forDriver(
+	db: Handle,
+	joinCode: string
+): Promise<{ id: string; title: string; hasScreenLink: boolean } | null> {
+	const [row] = await db.query<{ id: string; title: string; hasScreenLink: boolean }>(
+		`select id, title, screen_token_hash is not null as "hasScreenLink"
+		 from workshops where join_code = $1 and app.drives(id)`,
+		[joinCode]
+	);
+	return row ?? null;
+}
+
+/** Runs a driver's update; false when the caller may not drive it or it has ended. */
+async function drive(db: Handle, workshopId: string, set: string, params: unknown[] = []): Promise<boolean> {
 	const rows = await db.query(
-		`update workshops set stage = $2, status = case when status = 'draft' then 'live' else status end,
-		        started_at = coalesce(started_at, now()), version = version + 1
-		 where id = $1 and status <> 'ended' returning id`,
-		[workshopId, stage]
+		`update workshops set ${set} where id = $1 and status <> 'ended' returning id`,
+		[workshopId, ...params]
 	);
 	return rows.length === 1;
+}
+
+/** Moves to a stage; the first move out of the lobby starts the workshop. */
+export function setStage(db: Handle, workshopId: string, stage: Stage): Promise<boolean> {
+	return drive(db, workshopId, `stage = $2, status = 'live', started_at = coalesce(started_at, now())`, [
+		stage
+	]);
+}
+
+/** Sets (or, when empty, clears back to the default) the prompt of one stage. */
+export function setPrompt(db: Handle, workshopId: string, stage: Stage, prompt: string): Promise<boolean> {
+	return drive(
+		db,
+		workshopId,
+		`stage_settings = case when $3 = '' then stage_settings #- array[$2::text, 'prompt']
+		 else jsonb_set(stage_settings, array[$2::text], coalesce(stage_settings -> $2::text, '{}') || jsonb_build_object('prompt', $3::text)) end`,
+		[stage, prompt]
+	);
+}
+
+export function setPostingLocked(db: Handle, workshopId: string, locked: boolean): Promise<boolean> {
+	return drive(db, workshopId, `posting_locked = $2`, [locked]);
+}
+
+export function setHiddenUntilReveal(db: Handle, workshopId: string, hidden: boolean): Promise<boolean> {
+	return drive(db, workshopId, `hidden_until_reveal = $2`, [hidden]);
+}
+
+export type TimerAction = 'start' | 'add-minute' | 'pause' | 'resume' | 'reset';
+export const TIMER_ACTIONS: readonly TimerAction[] = ['start', 'add-minute', 'pause', 'resume', 'reset'];
+
+const TIMER_SQL: Record<TimerAction, string> = {
+	start: `timer_ends_at = now() + make_interval(secs => $2), timer_paused_ms = null`,
+	'add-minute': `timer_ends_at = case when timer_paused_ms is null then greatest(coalesce(timer_ends_at, now()), now()) + interval '1 minute' end,
+	               timer_paused_ms = timer_paused_ms + 60000`,
+	pause: `timer_paused_ms = greatest(0, ceil(extract(epoch from timer_ends_at - now()) * 1000))::int, timer_ends_at = null`,
+	resume: `timer_ends_at = now() + make_interval(secs => timer_paused_ms / 1000.0), timer_paused_ms = null`,
+	reset: `timer_ends_at = null, timer_paused_ms = null`
+};
+// Which timer states each action applies to, so a stray double-click changes nothing.
+const TIMER_WHEN: Record<TimerAction, string> = {
+	start: 'true',
+	'add-minute': 'true',
+	pause: 'timer_ends_at is not null',
+	resume: 'timer_paused_ms is not null',
+	reset: 'true'
+};
+
+/** Runs the countdown; `seconds` is the length for `start`. */
+export async function timer(
+	db: Handle,
+	workshopId: string,
+	action: TimerAction,
+	seconds = 300
+): Promise<boolean> {
+	const params = action === 'start' ? [seconds] : [];
+	const rows = await db.query(
+		`update workshops set ${TIMER_SQL[action]}
+		 where id = $1 and status <> 'ended' and ${TIMER_WHEN[action]} returning id`,
+		[workshopId, ...params]
+	);
+	return rows.length === 1;
+}
+
+/** Ends the workshop; consenting stories join the library in the same transaction. */
+export async function end(db: Handle, workshopId: string): Promise<boolean> {
+	const [row] = await db.query<{ ended: boolean }>(`select app.end_workshop($1) as ended`, [workshopId]);
+	return row?.ended ?? false;
+}
+
+/** A new screen link secret (replacing any earlier one), so a borrowed laptop need not sign in. */
+export async function createScreenLink(db: Handle, workshopId: string): Promise<string | null> {
+	const token = newToken();
+	const rows = await db.query(
+		`update workshops set screen_token_hash = $2 where id = $1 and app.drives(id) returning id`,
+		[workshopId, hashToken(token)]
+	);
+	return rows.length === 1 ? token : null;
+}
+
+export async function revokeScreenLink(db: Handle, workshopId: string): Promise<boolean> {
+	const rows = await db.query(
+		`update workshops set screen_token_hash = null where id = $1 and app.drives(id) returning id`,
+		[workshopId]
+	);
+	return rows.length === 1;
+}
+
+/** The workshop a screen link opens (checked by the sign-in service, on the owner connection). */
+export async function forScreenLink(db: Database, joinCode: string, token: string): Promise<string | null> {
+	const [row] = await db.query<{ id: string }>(
+		`select id from workshops where join_code = $1 and screen_token_hash = $2`,
+		[joinCode, hashToken(token)]
+	);
+	return row?.id ?? null;
+}
+
+/** What the join page may show to anyone holding the code. */
+export async function preview(
+	db: Handle,
+	joinCode: string
+): Promise<{ title: string; teamName: string | null; status: string } | null> {
+	const [row] = await db.query<{ title: string; teamName: string | null; status: string }>(
+		`select title, team_name as "teamName", status from app.workshop_preview($1)`,
+		[joinCode]
+	);
+	return row ?? null;
 }

@@ -2,6 +2,7 @@ import { normaliseJoinCode } from '$lib/joinCode';
 import { participantCookie, setSecretCookie } from '$lib/server/cookies';
 import { system } from '$lib/server/db';
 import * as participants from '$lib/server/participants';
+import * as workshops from '$lib/server/workshops';
 import { rejectForm } from '$lib/server/forms';
 import { parseForm, text } from '$lib/validation';
 import { error, redirect } from '@sveltejs/kit';
@@ -20,13 +21,15 @@ function codeOf(raw: string) {
 	return code;
 }
 
-export const load: PageServerLoad = async ({ params, cookies }) => {
+export const load: PageServerLoad = async ({ params, cookies, locals }) => {
 	const code = codeOf(params.code);
 	if (code !== params.code) redirect(308, `/j/${code}`);
 	// Someone who already joined from this phone goes straight back in, as the same participant.
 	const token = cookies.get(participantCookie(code));
 	if (token && (await participants.forToken(system(), token))) redirect(303, `/w/${code}`);
-	return { code };
+	const workshop = await workshops.preview(locals.db, code);
+	if (!workshop) error(404, 'No workshop has that code. Check the code on the screen.');
+	return { code, workshop };
 };
 
 export const actions: Actions = {

@@ -1,0 +1,83 @@
+// A workshop's live state in the browser: starts from the server-rendered snapshot, follows the
+// stream's versioned deltas, and resyncs from a fresh snapshot whenever it notices a gap.
+import type { Audience, Delta, MoodLine, Presence, RoomState, Snapshot, WorkshopState } from './live';
+import { MOOD_LINES_SHOWN, NAMES_SHOWN } from './live';
+
+export class LiveWorkshop {
+	workshop = $state() as WorkshopState;
+	room = $state<RoomState | null>(null);
+	/** True while the stream is open. */
+	online = $state(false);
+	/** Server time minus this device's clock, so every timer shows the same seconds. */
+	clockOffsetMs = $state(0);
+	version = 0;
+	private source: EventSource | null = null;
+
+	constructor(
+		initial: Snapshot,
+		private readonly url: string
+	) {
+		this.apply(initial);
+	}
+
+	/** Opens the stream; call from an effect and return `stop` as its teardown. */
+	start(): () => void {
+		this.connect();
+		return () => this.stop();
+	}
+
+	stop(): void {
+		this.source?.close();
+		this.source = null;
+		this.online = false;
+	}
+
+	/** Now, by the server's clock. */
+	now(): number {
+		return Date.now() + this.clockOffsetMs;
+	}
+
+	private connect(): void {
+		this.source?.close();
+		const source = new EventSource(this.url);
+		this.source = source;
+		source.onopen = () => (this.online = true);
+		source.onerror = () => (this.online = false); // EventSource retries by itself
+		source.addEventListener('snapshot', (event) => this.apply(JSON.parse(event.data) as Snapshot));
+		source.addEventListener('delta', (event) => this.onDelta(JSON.parse(event.data) as Delta));
+		source.addEventListener('presence', (event) => {
+			if (this.room) this.room.connected = (JSON.parse(event.data) as Presence).connected;
+		});
+	}
+
+	private apply(snapshot: Snapshot): void {
+		this.version = snapshot.version;
+		this.clockOffsetMs = Date.parse(snapshot.serverNow) - Date.now();
+		this.workshop = snapshot.workshop;
+		this.room = snapshot.room;
+	}
+
+	private onDelta(delta: Delta): void {
+		if (delta.version <= this.version) return; // already in the snapshot
+		if (delta.version !== this.version + 1) {
+			this.connect(); // missed something (sleep, network switch): start again from a snapshot
+			return;
+		}
+		this.version = delta.version;
+		this.clockOffsetMs = Date.parse(delta.serverNow) - Date.now();
+		if (delta.workshop) this.workshop = delta.workshop;
+		if (this.room) {
+			if (delta.room) Object.assign(this.room, delta.room);
+			if (delta.moodLine) this.room.moodLines = addLine(this.room.moodLines, delta.moodLine);
+			if (delta.arrived) this.room.names = [delta.arrived, ...this.room.names].slice(0, NAMES_SHOWN);
+		}
+	}
+}
+
+function addLine(lines: MoodLine[], line: MoodLine): MoodLine[] {
+	return [line, ...lines.filter((other) => other.id !== line.id)].slice(0, MOOD_LINES_SHOWN);
+}
+
+export function liveUrl(joinCode: string, audience: Audience): string {
+	return audience === 'participant' ? `/w/${joinCode}/events` : `/w/${joinCode}/events?as=${audience}`;
+}

@@ -1,0 +1,80 @@
+// Everything that travels over the live stream, typed once for server and browsers.
+import type { Stage } from './stages';
+
+export type Audience = 'participant' | 'screen' | 'facilitator';
+
+export interface Timer {
+	/** When a running timer reaches zero (ISO time), or null. */
+	endsAt: string | null;
+	/** Milliseconds left on a paused timer, or null. */
+	pausedMs: number | null;
+}
+
+/** The workshop state every audience sees. */
+export interface WorkshopState {
+	title: string;
+	teamName: string | null;
+	joinCode: string;
+	status: 'draft' | 'live' | 'ended';
+	stage: Stage;
+	prompt: string;
+	postingLocked: boolean;
+	hiddenUntilReveal: boolean;
+	timer: Timer;
+}
+
+export interface MoodLine {
+	id: string;
+	score: number;
+	line: string | null;
+}
+
+/** What the room has produced, as the screen and facilitator see it. */
+export interface RoomState {
+	joined: number;
+	/** Connected in the last minute (facilitator only; 0 elsewhere). */
+	connected: number;
+	/** Newest first; display names only for those who gave one. */
+	names: string[];
+	ready: number;
+	/** Count of moods by score, index 0 = score 1. */
+	moodCounts: number[];
+	/** Newest first; empty while posts are hidden until a reveal (except for the facilitator). */
+	moodLines: MoodLine[];
+}
+
+/** What a phone knows about its own participation. */
+export interface MeState {
+	displayName: string | null;
+	mood: { score: number; line: string | null } | null;
+	readyStages: Stage[];
+}
+
+export interface Snapshot {
+	version: number;
+	serverNow: string;
+	workshop: WorkshopState;
+	room: RoomState | null;
+	me: MeState | null;
+}
+
+/** A change since `version - 1`. Fields present replace the client's copy. */
+export interface Delta {
+	version: number;
+	serverNow: string;
+	workshop?: WorkshopState;
+	room?: Partial<RoomState>;
+	me?: MeState;
+	/** A new mood line for the wall (screen, facilitator). */
+	moodLine?: MoodLine;
+	/** A new arrival's name for the lobby (screen, facilitator). */
+	arrived?: string | null;
+}
+
+/** Unversioned: how many phones are connected now (facilitator). */
+export interface Presence {
+	connected: number;
+}
+
+export const NAMES_SHOWN = 60;
+export const MOOD_LINES_SHOWN = 40;

@@ -1,0 +1,203 @@
+// What each audience sees of a live workshop: a full snapshot on connect, and a small delta per
+// announced change. Read on the owner connection by the realtime hub, which has already checked
+// who each stream belongs to; the shaping below is what keeps each audience to its own view.
+import {
+	MOOD_LINES_SHOWN,
+	NAMES_SHOWN,
+	type Audience,
+	type Delta,
+	type MoodLine,
+	type RoomState,
+	type Snapshot,
+	type WorkshopState
+} from '$lib/live';
+import { stageInfo, type Stage } from '$lib/stages';
+import type { Handle } from './db';
+
+/** A change as announced by the database (`app.announce`, `app.announce_workshop_change`). */
+export interface Announcement {
+	v: number;
+	what: 'workshop' | 'joined' | 'mood' | 'ready' | string;
+	ref: string | null;
+}
+
+export const CONNECTED_WITHIN_SECONDS = 45;
+
+interface WorkshopRow {
+	title: string;
+	team_name: string | null;
+	join_code: string;
+	status: WorkshopState['status'];
+	stage: Stage;
+	stage_settings: Record<string, { prompt?: string } | undefined>;
+	posting_locked: boolean;
+	hidden_until_reveal: boolean;
+	timer_ends_at: Date | null;
+	timer_paused_ms: number | null;
+	version: number;
+}
+
+export async function workshopState(
+	db: Handle,
+	workshopId: string
+): Promise<{ version: number; workshop: WorkshopState } | null> {
+	const [row] = await db.query<WorkshopRow>(
+		`select title, team_name, join_code, status, stage, stage_settings, posting_locked, hidden_until_reveal,
+		        timer_ends_at, timer_paused_ms, version
+		 from workshops where id = $1`,
+		[workshopId]
+	);
+	if (!row) return null;
+	return {
+		version: row.version,
+		workshop: {
+			title: row.title,
+			teamName: row.team_name,
+			joinCode: row.join_code,
+			status: row.status,
+			stage: row.stage,
+			prompt: row.stage_settings[row.stage]?.prompt || stageInfo(row.stage).defaultPrompt,
+			postingLocked: row.posting_locked,
+			hiddenUntilReveal: row.hidden_until_reveal,
+			timer: { endsAt: row.timer_ends_at?.toISOString() ?? null, pausedMs: row.timer_paused_ms }
+		}
+	};
+}
+
+async function moodCounts(db: Handle, workshopId: string): Promise<number[]> {
+	const rows = await db.query<{ score: number; n: number }>(
+		`select score, count(*)::int as n from moods where workshop_id = $1 group by score`,
+		[workshopId]
+	);
+	const counts = [0, 0, 0, 0, 0];
+	for (const row of rows) counts[row.score - 1] = row.n;
+	return counts;
+}
+
+async function readyCount(db: Handle, workshopId: string): Promise<number> {
+	const [row] = await db.query<{ n: number }>(
+		`select count(*)::int as n from stage_ready r join workshops w on w.id = r.workshop_id and w.stage = r.stage
+		 where r.workshop_id = $1`,
+		[workshopId]
+	);
+	return row?.n ?? 0;
+}
+
+export async function connectedCount(db: Handle, workshopId: string): Promise<number> {
+	const [row] = await db.query<{ n: number }>(
+		`select count(*)::int as n from participants
+		 where workshop_id = $1 and last_seen_at > now() - make_interval(secs => $2)`,
+		[workshopId, CONNECTED_WITHIN_SECONDS]
+	);
+	return row?.n ?? 0;
+}
+
+/** Lines are hidden from the screen while posts are hidden until a reveal; the facilitator sees all. */
+function showsLines(audience: Audience, workshop: WorkshopState): boolean {
+	return audience === 'facilitator' || !workshop.hiddenUntilReveal;
+}
+
+export async function roomState(
+	db: Handle,
+	workshopId: string,
+	audience: Exclude<Audience, 'participant'>,
+	workshop: WorkshopState
+): Promise<RoomState> {
+	const [counts] = await db.query<{ joined: number }>(
+		`select count(*)::int as joined from participants where workshop_id = $1`,
+		[workshopId]
+	);
+	const names = await db.query<{ display_name: string }>(
+		`select display_name from participants where workshop_id = $1 and display_name is not null
+		 order by joined_at desc limit $2`,
+		[workshopId, NAMES_SHOWN]
+	);
+	const lines = showsLines(audience, workshop)
+		? await db.query<MoodLine>(
+				`select id, score, line from moods where workshop_id = $1 and line is not null
+				 order by updated_at desc limit $2`,
+				[workshopId, MOOD_LINES_SHOWN]
+			)
+		: [];
+	return {
+		joined: counts?.joined ?? 0,
+		connected: audience === 'facilitator' ? await connectedCount(db, workshopId) : 0,
+		names: names.map((row) => row.display_name),
+		ready: await readyCount(db, workshopId),
+		moodCounts: await moodCounts(db, workshopId),
+		moodLines: lines
+	};
+}
+
+export async function snapshot(db: Handle, workshopId: string, audience: Audience): Promise<Snapshot | null> {
+	return db.transaction(async (tx) => {
+		const state = await workshopState(tx, workshopId);
+		if (!state) return null;
+		return {
+			version: state.version,
+			serverNow: new Date().toISOString(),
+			workshop: state.workshop,
+			room: audience === 'participant' ? null : await roomState(tx, workshopId, audience, state.workshop),
+			me: null
+		};
+	});
+}
+
+/**
+ * The deltas for one announcement, computed once per audience. Participants hear only of changes to
+ * the workshop itself (stage, lock, timer…); the screen and the facilitator also follow the room.
+ */
+export async function deltasFor(
+	db: Handle,
+	workshopId: string,
+	change: Announcement
+): Promise<Record<Audience, Delta> | null> {
+	const state = await workshopState(db, workshopId);
+	if (!state) return null;
+	const base = { version: change.v, serverNow: new Date().toISOString() };
+	const participant: Delta = { ...base };
+	const screen: Delta = { ...base };
+	const facilitator: Delta = { ...base };
+	const room = [screen, facilitator];
+
+	switch (change.what) {
+		case 'workshop': {
+			participant.workshop = screen.workshop = facilitator.workshop = state.workshop;
+			screen.room = await roomState(db, workshopId, 'screen', state.workshop);
+			facilitator.room = await roomState(db, workshopId, 'facilitator', state.workshop);
+			break;
+		}
+		case 'joined': {
+			const [row] = await db.query<{ joined: number; name: string | null }>(
+				`select (select count(*)::int from participants where workshop_id = $1) as joined,
+				        (select display_name from participants where id = $2) as name`,
+				[workshopId, change.ref]
+			);
+			for (const delta of room) {
+				delta.room = { joined: row?.joined ?? 0 };
+				delta.arrived = row?.name ?? null;
+			}
+			break;
+		}
+		case 'mood': {
+			const counts = await moodCounts(db, workshopId);
+			const [line] = change.ref
+				? await db.query<MoodLine>(`select id, score, line from moods where id = $1 and line is not null`, [
+						change.ref
+					])
+				: [];
+			for (const delta of room) delta.room = { moodCounts: counts };
+			if (line) {
+				facilitator.moodLine = line;
+				if (showsLines('screen', state.workshop)) screen.moodLine = line;
+			}
+			break;
+		}
+		case 'ready': {
+			const ready = await readyCount(db, workshopId);
+			for (const delta of room) delta.room = { ready };
+			break;
+		}
+	}
+	return { participant, screen, facilitator };
+}

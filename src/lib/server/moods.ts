@@ -1,0 +1,48 @@
+// Explore: each participant's mood (1–5) and one line about a recent service moment.
+import type { Handle } from './db';
+import type { Participant } from './participants';
+
+export class PostingClosedError extends Error {}
+
+/** Why a participant's post was refused, in words for their phone. */
+export async function closedReason(db: Handle, workshopId: string, stage: string): Promise<string> {
+	const [row] = await db.query<{ status: string; stage: string; posting_locked: boolean }>(
+		`select status, stage, posting_locked from workshops where id = $1`,
+		[workshopId]
+	);
+	if (!row || row.status === 'ended') return 'This workshop has ended.';
+	if (row.status !== 'live' || row.stage !== stage) return 'This part of the workshop is not open right now.';
+	if (row.posting_locked) return 'The facilitator has paused posting for a moment.';
+	return 'This could not be posted.';
+}
+
+/** Posts or replaces the participant's mood. Refused unless Explore is open and unlocked. */
+export async function post(
+	db: Handle,
+	me: Participant,
+	input: { score: number; line: string | null }
+): Promise<void> {
+	try {
+		await db.query(
+			`insert into moods (workshop_id, participant_id, score, line) values ($1, $2, $3, $4)
+			 on conflict (workshop_id, participant_id) do update set score = excluded.score, line = excluded.line, updated_at = now()`,
+			[me.workshopId, me.id, input.score, input.line]
+		);
+	} catch (error) {
+		if ((error as { code?: string }).code === '42501') {
+			throw new PostingClosedError(await closedReason(db, me.workshopId, 'explore'));
+		}
+		throw error;
+	}
+}
+
+export async function mine(
+	db: Handle,
+	me: Participant
+): Promise<{ score: number; line: string | null } | null> {
+	const [row] = await db.query<{ score: number; line: string | null }>(
+		`select score, line from moods where workshop_id = $1 and participant_id = $2`,
+		[me.workshopId, me.id]
+	);
+	return row ?? null;
+}

@@ -1,0 +1,179 @@
+// The realtime hub of one app instance. It LISTENs on the channel of each workshop someone is
+// watching, turns each announced change into one delta per audience (computed once, not once per
+// client) and writes it to every Server-Sent Events stream of that audience. Several instances on
+// one PostgreSQL each hear every change, so they all show the same state.
+import type { Audience, Delta, Presence, Snapshot } from '$lib/live';
+import type { Database } from './db';
+import { connectedCount, deltasFor, snapshot, type Announcement } from './liveState';
+
+export interface Subscriber {
+	audience: Audience;
+	/** The participant behind a phone's stream (for presence), else null. */
+	participantId: string | null;
+	/** Writes raw SSE text; returns false once the stream has gone. */
+	write(chunk: string): boolean;
+}
+
+interface Watched {
+	subscribers: Set<Subscriber>;
+	unlisten: Promise<() => Promise<void>>;
+	/** Announcements are handled strictly one after another, so deltas leave in version order. */
+	queue: Promise<void>;
+	lastPresence: number;
+}
+
+export const PING_MS = 20_000;
+export const PRESENCE_MS = 5_000;
+export const SEEN_MS = 15_000;
+
+export function sseEvent(
+	event: 'snapshot' | 'delta' | 'presence',
+	data: Snapshot | Delta | Presence
+): string {
+	return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+export class LiveHub {
+	private readonly watched = new Map<string, Watched>();
+	private readonly timers: NodeJS.Timeout[] = [];
+
+	constructor(private readonly db: Database) {
+		this.timers.push(
+			setInterval(() => this.broadcastRaw(': ping\n\n'), PING_MS),
+			setInterval(() => void this.markSeen().catch(logError), SEEN_MS),
+			setInterval(() => void this.sendPresence().catch(logError), PRESENCE_MS)
+		);
+		for (const timer of this.timers) timer.unref();
+	}
+
+	/** Starts a stream: the snapshot first, then every delta. Returns the unsubscribe function. */
+	async subscribe(workshopId: string, subscriber: Subscriber): Promise<() => void> {
+		const watched = this.watch(workshopId);
+		watched.subscribers.add(subscriber);
+		await watched.unlisten; // listening before the snapshot is read, so nothing falls in between
+		// Through the queue, so the snapshot goes out in order with the deltas around it.
+		await this.enqueue(workshopId, watched, async () => {
+			const first = await snapshot(this.db, workshopId, subscriber.audience);
+			if (first) subscriber.write(sseEvent('snapshot', first));
+		});
+		if (subscriber.participantId) void this.markSeen([subscriber.participantId]).catch(logError);
+		return () => this.unsubscribe(workshopId, subscriber);
+	}
+
+	/** How many streams this instance holds (for the bench and health). */
+	get streamCount(): number {
+		let n = 0;
+		for (const watched of this.watched.values()) n += watched.subscribers.size;
+		return n;
+	}
+
+	async close(): Promise<void> {
+		for (const timer of this.timers) clearInterval(timer);
+		const all = [...this.watched.values()];
+		this.watched.clear();
+		await Promise.all(all.map(async (watched) => (await watched.unlisten)()));
+	}
+
+	private watch(workshopId: string): Watched {
+		let watched = this.watched.get(workshopId);
+		if (!watched) {
+			const channel = `workshop_${workshopId.replaceAll('-', '')}`;
+			const entry: Watched = {
+				subscribers: new Set(),
+				unlisten: this.db.listen(channel, (payload) => this.onAnnouncement(workshopId, entry, payload)),
+				queue: Promise.resolve(),
+				lastPresence: -1
+			};
+			watched = entry;
+			this.watched.set(workshopId, watched);
+		}
+		return watched;
+	}
+
+	private unsubscribe(workshopId: string, subscriber: Subscriber): void {
+		const watched = this.watched.get(workshopId);
+		if (!watched) return;
+		watched.subscribers.delete(subscriber);
+		if (watched.subscribers.size === 0) {
+			this.watched.delete(workshopId);
+			void watched.unlisten.then((unlisten) => unlisten()).catch(logError);
+		}
+	}
+
+	private enqueue(workshopId: string, watched: Watched, job: () => Promise<void>): Promise<void> {
+		const next = watched.queue.then(job).catch((error: unknown) => logError(error, workshopId));
+		watched.queue = next;
+		return next;
+	}
+
+	private onAnnouncement(workshopId: string, watched: Watched, payload: string): void {
+		void this.enqueue(workshopId, watched, async () => {
+			const change = JSON.parse(payload) as Announcement;
+			const deltas = await deltasFor(this.db, workshopId, change);
+			if (!deltas) return;
+			const text = {
+				participant: sseEvent('delta', deltas.participant),
+				screen: sseEvent('delta', deltas.screen),
+				facilitator: sseEvent('delta', deltas.facilitator)
+			};
+			this.fanOut(watched, (subscriber) => text[subscriber.audience]);
+		});
+	}
+
+	private fanOut(watched: Watched, text: (subscriber: Subscriber) => string | null): void {
+		for (const subscriber of watched.subscribers) {
+			const chunk = text(subscriber);
+			if (chunk && !subscriber.write(chunk)) watched.subscribers.delete(subscriber);
+		}
+	}
+
+	private broadcastRaw(chunk: string): void {
+		for (const watched of this.watched.values()) this.fanOut(watched, () => chunk);
+	}
+
+	/** Marks this instance's connected phones as seen, in one statement, so every instance can count them. */
+	private async markSeen(ids?: string[]): Promise<void> {
+		const seen =
+			ids ??
+			[...this.watched.values()].flatMap((watched) =>
+				[...watched.subscribers].flatMap((subscriber) => subscriber.participantId ?? [])
+			);
+		if (seen.length === 0) return;
+		await this.db.query(`update participants set last_seen_at = now() where id = any ($1::uuid[])`, [seen]);
+	}
+
+	/** Tells facilitators how many phones are connected, when that number changes. */
+	private async sendPresence(): Promise<void> {
+		for (const [workshopId, watched] of this.watched) {
+			if (![...watched.subscribers].some((subscriber) => subscriber.audience === 'facilitator')) continue;
+			const connected = await connectedCount(this.db, workshopId);
+			if (connected === watched.lastPresence) continue;
+			watched.lastPresence = connected;
+			const chunk = sseEvent('presence', { connected });
+			this.fanOut(watched, (subscriber) => (subscriber.audience === 'facilitator' ? chunk : null));
+		}
+	}
+}
+
+function logError(error: unknown, workshopId?: string): void {
+	console.error(`Live updates${workshopId ? ` for workshop ${workshopId}` : ''} failed:`, error);
+}
+
+let current: LiveHub | undefined;
+
+/** This instance's hub, started with the database at start-up. */
+export function liveHub(): LiveHub {
+	if (!current) throw new Error('Live updates are not running yet');
+	return current;
+}
+
+export function startLiveHub(db: Database): LiveHub {
+	current = new LiveHub(db);
+	return current;
+}
+
+export async function stopLiveHub(): Promise<void> {
+	const hub = current;
+	current = undefined;
+	await hub?.close();
+}

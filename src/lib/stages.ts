@@ -1,0 +1,68 @@
+// The workshop's stages in order, in the product's words. Shared by server, phones and screen.
+export type Stage = 'lobby' | 'explore' | 'dream' | 'grow' | 'excite' | 'wrapup';
+
+export interface StageInfo {
+	id: Stage;
+	name: string;
+	purpose: string;
+	defaultPrompt: string;
+}
+
+export const STAGES: readonly StageInfo[] = [
+	{
+		id: 'lobby',
+		name: 'Lobby',
+		purpose: 'People arrive',
+		defaultPrompt: 'Scan the code or go to the address on the screen, and pick a name (or stay anonymous).'
+	},
+	{
+		id: 'explore',
+		name: 'Explore',
+		purpose: 'Energise customer connections',
+		defaultPrompt:
+			'Think of a recent moment when you were the customer. How did it leave you feeling, and why?'
+	},
+	{
+		id: 'dream',
+		name: 'Dream',
+		purpose: 'Share stories; envision excellence',
+		defaultPrompt: 'Share a story of great or poor service. What should our customers feel?'
+	},
+	{
+		id: 'grow',
+		name: 'Grow',
+		purpose: 'Move the obstacles',
+		defaultPrompt: 'What gets in the way of excellent service here? Name the obstacles and how to move them.'
+	},
+	{
+		id: 'excite',
+		name: 'Excite',
+		purpose: 'Ignite the culture',
+		defaultPrompt: 'Agree our vision statement and choose the rallying cry we will live by.'
+	},
+	{
+		id: 'wrapup',
+		name: 'Wrap-up',
+		purpose: 'Keep it',
+		defaultPrompt: 'Here is the charter we built together.'
+	}
+];
+
+export const STAGE_IDS = STAGES.map((stage) => stage.id) as readonly Stage[];
+
+export function stageInfo(id: Stage): StageInfo {
+	return STAGES.find((stage) => stage.id === id)!;
+}
+
+export function isStage(value: unknown): value is Stage {
+	return typeof value === 'string' && (STAGE_IDS as readonly string[]).includes(value);
+}
+
+/** The stage before or after `id`, or null at either end. */
+export function neighbour(id: Stage, step: -1 | 1): Stage | null {
+	return STAGE_IDS[STAGE_IDS.indexOf(id) + step] ?? null;
+}
+
+export const MOOD_FACES = ['😞', '🙁', '😐', '🙂', '😄'] as const;
+export const MOOD_WORDS = ['Awful', 'Poor', 'Okay', 'Good', 'Great'] as const;
+export const MOOD_LINE_MAX = 140;

@@ -1,0 +1,55 @@
+// The live stream of a workshop, as Server-Sent Events: a snapshot, then small versioned deltas.
+// One stream per tab; `?as=screen` or `?as=facilitator` asks for those views, else a phone's.
+import { normaliseJoinCode } from '$lib/joinCode';
+import { liveAccess } from '$lib/server/liveAccess';
+import { liveHub } from '$lib/server/realtime';
+import { error } from '@sveltejs/kit';
+import type { RequestHandler } from './$types';
+
+// A client this far behind is dropped; it reconnects and resyncs from a fresh snapshot.
+const MAX_BUFFERED_BYTES = 512 * 1024;
+
+export const GET: RequestHandler = async ({ params, url, cookies, locals }) => {
+	const code = normaliseJoinCode(params.code);
+	const access = code && (await liveAccess(url.searchParams.get('as'), locals.member, cookies, code));
+	if (!access) error(403, 'Join the workshop (or sign in as its facilitator) to follow it live.');
+
+	const encoder = new TextEncoder();
+	let unsubscribe: (() => void) | undefined;
+	const stream = new ReadableStream<Uint8Array>({
+		async start(controller) {
+			let open = true;
+			const write = (chunk: string) => {
+				if (!open) return false;
+				if ((controller.desiredSize ?? 0) < -MAX_BUFFERED_BYTES) {
+					open = false;
+					controller.close();
+					return false;
+				}
+				try {
+					controller.enqueue(encoder.encode(chunk));
+					return true;
+				} catch {
+					open = false; // the client went away between two writes
+					return false;
+				}
+			};
+			write('retry: 2000\n\n');
+			unsubscribe = await liveHub().subscribe(access.workshopId, {
+				audience: access.audience,
+				participantId: access.participantId,
+				write
+			});
+		},
+		cancel() {
+			unsubscribe?.();
+		}
+	});
+	return new Response(stream, {
+		headers: {
+			'content-type': 'text/event-stream; charset=utf-8',
+			'cache-control': 'no-cache, no-transform',
+			'x-accel-buffering': 'no'
+		}
+	});
+};

@@ -1,0 +1,92 @@
+import { normaliseJoinCode } from '$lib/joinCode';
+import { STAGE_IDS } from '$lib/stages';
+import { rejectForm } from '$lib/server/forms';
+import { joinUrl } from '$lib/server/joinLink';
+import { snapshot } from '$lib/server/liveState';
+import { system } from '$lib/server/db';
+import * as workshops from '$lib/server/workshops';
+import { parseForm, text } from '$lib/validation';
+import { error, type RequestEvent } from '@sveltejs/kit';
+import * as v from 'valibot';
+import type { Actions, PageServerLoad } from './$types';
+
+const stage = v.picklist(STAGE_IDS, 'Unknown stage.');
+const onOff = v.picklist(['on', 'off']);
+const Schemas = {
+	stage: v.object({ stage }),
+	prompt: v.object({ stage, prompt: v.union([v.literal(''), text('The prompt', 1, 500)]) }),
+	timer: v.object({
+		action: v.picklist(workshops.TIMER_ACTIONS, 'Unknown timer action.'),
+		minutes: v.optional(
+			v.pipe(v.string(), v.transform(Number), v.number(), v.minValue(0.5), v.maxValue(120)),
+			'5'
+		)
+	}),
+	lock: v.object({ locked: onOff }),
+	hide: v.object({ hidden: onOff }),
+	end: v.object({ confirm: v.literal('yes', 'Tick the box to confirm.') }),
+	screen: v.object({ link: v.picklist(['create', 'revoke']) })
+};
+
+/** The workshop this page drives; 404 for anyone who may not drive it (no hint that it exists). */
+async function driven({ params, locals }: RequestEvent) {
+	const code = normaliseJoinCode(params.code ?? '');
+	const workshop = code && (await workshops.forDriver(locals.db, code));
+	if (!code || !workshop) error(404, 'No workshop with that code that you facilitate.');
+	return { code, ...workshop };
+}
+
+export const load: PageServerLoad = async (event) => {
+	const { code, id, hasScreenLink } = await driven(event);
+	const first = await snapshot(system(), id, 'facilitator');
+	if (!first) error(404, 'This workshop no longer exists.');
+	return { code, snapshot: first, hasScreenLink, joinUrl: joinUrl(event.url, code) };
+};
+
+/** Validates a control's form, runs it as the signed-in facilitator, and reports a refusal. */
+async function control<T extends keyof typeof Schemas>(
+	event: RequestEvent,
+	kind: T,
+	run: (id: string, input: v.InferOutput<(typeof Schemas)[T]>) => Promise<unknown>
+) {
+	const { id } = await driven(event);
+	const parsed = parseForm(
+		await event.request.formData(),
+		Schemas[kind] as v.ObjectSchema<v.ObjectEntries, undefined>
+	);
+	if (!parsed.ok) return rejectForm(400, parsed.errors, parsed.values);
+	const result = await run(id, parsed.data as v.InferOutput<(typeof Schemas)[T]>);
+	if (result === false)
+		return rejectForm(409, {
+			form: 'That changed nothing (the workshop may have ended, or the timer was not running).'
+		});
+	return { done: kind, ...(typeof result === 'string' ? { screenLink: result } : {}) };
+}
+
+export const actions: Actions = {
+	stage: (event) =>
+		control(event, 'stage', (id, input) => workshops.setStage(event.locals.db, id, input.stage)),
+	prompt: (event) =>
+		control(event, 'prompt', (id, input) =>
+			workshops.setPrompt(event.locals.db, id, input.stage, input.prompt)
+		),
+	timer: (event) =>
+		control(event, 'timer', (id, input) =>
+			workshops.timer(event.locals.db, id, input.action, Math.round(input.minutes * 60))
+		),
+	lock: (event) =>
+		control(event, 'lock', (id, input) =>
+			workshops.setPostingLocked(event.locals.db, id, input.locked === 'on')
+		),
+	hide: (event) =>
+		control(event, 'hide', (id, input) =>
+			workshops.setHiddenUntilReveal(event.locals.db, id, input.hidden === 'on')
+		),
+	end: (event) => control(event, 'end', (id) => workshops.end(event.locals.db, id)),
+	screen: (event) =>
+		control(event, 'screen', async (id, input) => {
+			if (input.link === 'revoke') return workshops.revokeScreenLink(event.locals.db, id);
+			const token = await workshops.createScreenLink(event.locals.db, id);
+			return token && `${event.url.origin}/w/${(await driven(event)).code}/screen?key=${token}`;
+		})
+};
