@@ -1,0 +1,190 @@
+// A whole live session in real Chromium: a facilitator on a laptop, a projector screen opened with a
+// screen link (no sign-in), and three phones. Each phone must follow the facilitator within a second.
+// SCREENSHOT=1 also writes the README's pictures of the screen, the control panel and a phone.
+import { chromium as playwright, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, ROOT, findChromium, startServer, type TestServer } from './server';
+
+const chromium = findChromium();
+const ARGS = [
+	'--no-sandbox',
+	'--disable-gpu',
+	'--disable-quic',
+	'--no-first-run',
+	'--disable-background-networking',
+	'--disable-component-update',
+	'--disable-sync'
+];
+const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+const FOLLOW_MS = 1000;
+
+async function screenshot(page: Page, name: string) {
+	if (process.env.SCREENSHOT !== '1') return;
+	const dir = path.join(ROOT, 'static', 'readme');
+	await mkdir(dir, { recursive: true });
+	await page.screenshot({ path: path.join(dir, name) });
+}
+
+describe.skipIf(!chromium)('a live workshop in Chromium', () => {
+	let server: TestServer;
+	let browser: Browser;
+	const contexts: BrowserContext[] = [];
+	let facilitator: Page;
+	let screen: Page;
+	const phones: Page[] = [];
+
+	async function open(options: Parameters<Browser['newContext']>[0] = {}) {
+		const context = await browser.newContext({ baseURL: server.url, ...options });
+		context.setDefaultTimeout(15_000);
+		contexts.push(context);
+		return context.newPage();
+	}
+
+	/** Clicks a control on the panel and waits for the server to answer it. */
+	async function control(name: string | RegExp) {
+		const answered = facilitator.waitForResponse(
+			(r) => r.request().method() === 'POST' && r.url().includes('/facilitate')
+		);
+		await facilitator.getByRole('button', { name }).click();
+		expect((await answered).status()).toBe(200);
+	}
+
+	/** Every phone shows `heading` within FOLLOW_MS of the facilitator's change being accepted. */
+	async function phonesFollow(heading: string) {
+		const started = Date.now();
+		await Promise.all(
+			phones.map((phone) => phone.getByRole('heading', { name: heading }).waitFor({ timeout: FOLLOW_MS }))
+		);
+		return Date.now() - started;
+	}
+
+	beforeAll(async () => {
+		server = await startServer();
+		browser = await playwright.launch({ executablePath: chromium!, args: ARGS });
+	}, 120_000);
+	afterAll(async () => {
+		for (const context of contexts) await context.close();
+		await browser?.close();
+		await server?.stop();
+	}, 60_000);
+
+	it('the facilitator signs in and opens the control panel of DEMO42', async () => {
+		facilitator = await open({ viewport: { width: 1280, height: 900 } });
+		await facilitator.goto('/login?next=/w/DEMO42/facilitate');
+		await facilitator.getByLabel('E-mail').fill('demo@example.com');
+		await facilitator.getByLabel('Password').fill(DEMO_PASSWORD);
+		await facilitator.getByRole('button', { name: 'Sign in' }).click();
+		await facilitator.waitForURL('**/w/DEMO42/facilitate');
+		await facilitator.getByRole('heading', { name: 'Stage: Lobby' }).waitFor();
+	}, 60_000);
+
+	it('a borrowed projector opens the screen with a screen link, without signing in', async () => {
+		await control('Create a screen link');
+		const link = await facilitator.getByLabel('Screen link (shown once)').inputValue();
+		expect(link).toMatch(/\/w\/DEMO42\/screen\?key=/);
+		screen = await open({ viewport: { width: 1920, height: 1080 } });
+		await screen.goto(link);
+		await screen.waitForURL((url) => url.pathname === '/w/DEMO42/screen' && !url.search.includes('key'));
+		await screen.getByRole('heading', { name: 'Join on your phone' }).waitFor();
+		expect(await screen.getByText('DEMO42', { exact: true }).count()).toBe(1);
+		expect(await screen.locator('figure.qr svg').count()).toBe(1);
+	}, 60_000);
+
+	it('three phones join; the screen counts them and shows the names', async () => {
+		for (const name of ['Ana', 'Ben', null]) {
+			const phone = await open(PHONE);
+			await phone.goto('/j/DEMO42');
+			if (name) await phone.getByLabel('Your name').fill(name);
+			else await phone.getByLabel('Stay anonymous').check();
+			await phone.getByRole('button', { name: 'Join' }).click();
+			await phone.getByRole('heading', { name: 'Lobby' }).waitFor();
+			phones.push(phone);
+		}
+		await screen.getByText('3 people have joined').waitFor({ timeout: FOLLOW_MS * 2 });
+		const names = await screen
+			.getByRole('list', { name: 'Who has joined' })
+			.getByRole('listitem')
+			.allTextContents();
+		expect(names).toEqual(['Ben', 'Ana']);
+		await screenshot(screen, 'screen-lobby.png');
+	}, 60_000);
+
+	it('moving to Explore reaches every phone and the screen within a second', async () => {
+		await control('Start: Explore →');
+		const took = await phonesFollow('Explore');
+		await screen.getByRole('heading', { name: 'Explore' }).waitFor({ timeout: FOLLOW_MS });
+		console.log(`[e2e] phones followed the stage change in ${took} ms`);
+	}, 30_000);
+
+	it('phones share moods; the screen shows the distribution and the lines live', async () => {
+		const answers = [
+			['Great', 'They rang me back within the hour'],
+			['Poor', 'Forty minutes on hold'],
+			['Okay', '']
+		] as const;
+		for (const [index, [word, line]] of answers.entries()) {
+			const phone = phones[index]!;
+			await phone.getByText(word, { exact: true }).click();
+			if (line) await phone.getByLabel('One line: why?').fill(line);
+			await phone.getByRole('button', { name: 'Share' }).click();
+			await phone.getByText(`Shared:`).waitFor();
+		}
+		const wall = screen.getByRole('list', { name: 'What people said' });
+		await wall.getByText('They rang me back within the hour').waitFor({ timeout: FOLLOW_MS });
+		await wall.getByText('Forty minutes on hold').waitFor({ timeout: FOLLOW_MS });
+		await screenshot(phones[0]!, 'phone-explore.png');
+		await facilitator.getByText('Forty minutes on hold').waitFor({ timeout: FOLLOW_MS });
+		await screenshot(screen, 'screen-explore.png');
+		// The whole stage fits one projector frame, from 1080p down to 720p.
+		for (const viewport of [
+			{ width: 1920, height: 1080 },
+			{ width: 1280, height: 720 }
+		]) {
+			await screen.setViewportSize(viewport);
+			const footer = await screen.getByText(/\d+ joined · \d+ ready/).boundingBox();
+			expect(footer!.y + footer!.height).toBeLessThanOrEqual(viewport.height);
+		}
+		await screen.setViewportSize({ width: 1920, height: 1080 });
+	}, 60_000);
+
+	it('a ready mark and a timer reach the panel and the screen', async () => {
+		await phones[1]!.getByRole('button', { name: "I'm ready to move on" }).click();
+		await phones[1]!.getByRole('button', { name: /Ready — tap to undo/ }).waitFor();
+		await facilitator.getByText('Ready in Explore').waitFor();
+		await expectText(facilitator, 'dl', /Ready in Explore\s*1/);
+		await facilitator.getByLabel('Minutes').selectOption('2');
+		await control('Start timer');
+		await screen.getByText(/^[12]:\d\d$/).waitFor({ timeout: FOLLOW_MS });
+		await screenshot(facilitator, 'facilitator.png');
+	}, 30_000);
+
+	it('locking posting tells phones at once', async () => {
+		await control('Lock posting');
+		await Promise.all(
+			phones.map((phone) =>
+				phone.getByText('The facilitator has paused posting').waitFor({ timeout: FOLLOW_MS })
+			)
+		);
+		await control(/Posting locked — unlock/);
+	}, 30_000);
+
+	it('moving on to Dream reaches every phone within a second', async () => {
+		await control('Dream →');
+		await phonesFollow('Dream');
+		await screen.getByRole('heading', { name: 'Dream' }).waitFor({ timeout: FOLLOW_MS });
+	}, 30_000);
+
+	it('a reloaded phone comes back as the same participant, in the current stage', async () => {
+		await phones[0]!.reload();
+		await phones[0]!.getByRole('heading', { name: 'Dream' }).waitFor();
+		await expectText(facilitator, 'dl', /Joined\s*3/);
+	}, 30_000);
+});
+
+async function expectText(page: Page, selector: string, pattern: RegExp) {
+	await expect
+		.poll(async () => (await page.locator(selector).first().textContent()) ?? '', { timeout: 2000 })
+		.toMatch(pattern);
+}
