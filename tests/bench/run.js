@@ -1,0 +1,420 @@
+// `npm run bench`: a live workshop under load, end to end over HTTP, as phones, a projector screen
+// and a facilitator use it. Starts the built app on a fresh database, has N phones arrive (each
+// holding a live stream), moves the stage, has the phones post moods at a steady rate, and reports
+// how fast every change reached every screen, whether any event was lost, and what the server
+// spent. Then it weighs the participant page's JavaScript in Chromium.
+//
+//   node tests/bench/run.js [--phones 500] [--engine pglite|postgres] [--rate 50] [--seconds 20]
+//                           [--no-build | --build] [--posts json|html] [--timeout 300]
+//
+// --posts json (default) posts as an enhanced form does (what a phone with JavaScript sends);
+// html posts as a plain form. Builds only when build/ is older than src/ (--build forces it).
+// PostgreSQL: BENCH_PG_URL or --pg-url names the server (its `postgres` database); the bench drops
+// and re-creates the database cx_bench on it, and drops it at the end.
+//
+// The last lines of output are one JSON object each ({"bench":"live",…} and {"bench":"page-js",…}).
+// Exit code: 0 all good; 3 finished, but with lost events, failed or lost posts, or phones that
+// could not connect; 1 crashed or timed out.
+import { spawnSync } from 'node:child_process';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { agent, resent } from './http.js';
+import { Observations } from './observations.js';
+import { CHROMIUM, measurePageJs } from './pageJs.js';
+import { liveLine, printLive, printPageJs } from './report.js';
+import {
+	build,
+	buildIsStale,
+	databaseCpu,
+	dropPostgresDatabase,
+	freshPostgresDatabase,
+	openFilesLimit,
+	processStats,
+	startServer
+} from './server.js';
+import { LiveStream, activity } from './sse.js';
+import { describe, round, summarize } from './stats.js';
+import {
+	CODE,
+	JOIN_CONCURRENCY,
+	PHONE_COOKIE,
+	SNAPSHOT_TIMEOUT_MS,
+	arriveAll,
+	currentVersion,
+	join,
+	messageOf,
+	moveStage,
+	postMoods,
+	signIn,
+	sleep
+} from './workshop.js';
+
+const PG_DATABASE = 'cx_bench';
+const STAGE_TIMEOUT_MS = 15_000;
+const QUIET_MS = 3_000;
+const DRAIN_MAX_MS = 60_000;
+
+/**
+ * @typedef {object} Options
+ * @property {number} phones
+ * @property {'pglite' | 'postgres'} engine
+ * @property {number} rate mood posts per second, across all phones
+ * @property {number} seconds
+ * @property {'auto' | 'always' | 'never'} build
+ * @property {'json' | 'html'} posts
+ * @property {string} pgUrl
+ * @property {number} timeoutS
+ */
+
+const started = performance.now();
+let phase = 'start';
+/** @type {(() => Promise<void> | void)[]} run in reverse order, whatever happens */
+const cleanups = [];
+/** @type {import('./server.js').BenchServer | null} its output is shown when the bench fails */
+let activeServer = null;
+
+/** @param {string} message */
+function log(message) {
+	console.log(`[${((performance.now() - started) / 1000).toFixed(1).padStart(5)} s] ${message}`);
+}
+
+/**
+ * Polls `done` every 50 ms; false if it is still not true after `timeoutMs`.
+ * @param {() => boolean} done
+ * @param {number} timeoutMs
+ */
+async function waitFor(done, timeoutMs) {
+	const deadline = performance.now() + timeoutMs;
+	while (!done()) {
+		if (performance.now() > deadline) return false;
+		await sleep(50);
+	}
+	return true;
+}
+
+/** @returns {Options} */
+function readOptions() {
+	const { values } = parseArgs({
+		options: {
+			phones: { type: 'string', default: '500' },
+			engine: { type: 'string', default: 'pglite' },
+			rate: { type: 'string', default: '50' },
+			seconds: { type: 'string', default: '20' },
+			build: { type: 'boolean', default: false },
+			'no-build': { type: 'boolean', default: false },
+			posts: { type: 'string', default: 'json' },
+			'pg-url': {
+				type: 'string',
+				default: process.env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres'
+			},
+			timeout: { type: 'string', default: '300' }
+		}
+	});
+	const positive = (/** @type {string} */ name, /** @type {string} */ raw) => {
+		const n = Number(raw);
+		if (!(n > 0)) throw new Error(`--${name} must be a positive number, not "${raw}"`);
+		return n;
+	};
+	if (values.engine !== 'pglite' && values.engine !== 'postgres') {
+		throw new Error(`--engine must be pglite or postgres, not "${values.engine}"`);
+	}
+	if (values.posts !== 'json' && values.posts !== 'html') {
+		throw new Error(`--posts must be json (an enhanced form, like a phone with JS) or html`);
+	}
+	return {
+		phones: Math.round(positive('phones', values.phones)),
+		engine: values.engine,
+		rate: positive('rate', values.rate),
+		seconds: positive('seconds', values.seconds),
+		build: values['no-build'] ? 'never' : values.build ? 'always' : 'auto',
+		posts: values.posts,
+		pgUrl: values['pg-url'],
+		timeoutS: positive('timeout', values.timeout)
+	};
+}
+
+/**
+ * Each stream is a socket on both sides. If this process may not open enough files, re-run it
+ * under a raised soft limit (up to the hard limit) rather than fail with EMFILE half-way.
+ * @param {number} phones
+ */
+function ensureOpenFiles(phones) {
+	const needed = phones + 256;
+	const { soft, hard } = openFilesLimit();
+	if (soft >= needed) return;
+	if (process.env.CX_BENCH_RAISED_LIMIT || hard <= soft) {
+		log(`warning: open files limit is ${soft} (hard ${hard}), ~${needed} needed: expect EMFILE`);
+		return;
+	}
+	const raised = Math.min(hard, 65_536);
+	log(`open files limit ${soft} < ${needed}: re-running with ulimit -n ${raised}`);
+	const result = spawnSync(
+		'/bin/sh',
+		['-c', `ulimit -n ${raised} && exec "$0" "$@"`, process.execPath, ...process.argv.slice(1)],
+		{ stdio: 'inherit', env: { ...process.env, CX_BENCH_RAISED_LIMIT: '1' } }
+	);
+	process.exit(result.status ?? 1);
+}
+
+/** @param {Options} options */
+function buildIfNeeded(options) {
+	phase = 'build';
+	if (options.build === 'always' || (options.build === 'auto' && buildIsStale())) {
+		log('building (npx vite build)…');
+		log(`built in ${build().toFixed(1)} s`);
+	} else if (options.build === 'auto') {
+		log('build/ is newer than src/: not rebuilding (--build forces it)');
+	}
+}
+
+/** @param {Options} options */
+async function startApp(options) {
+	phase = 'server start';
+	/** @type {string | undefined} */
+	let databaseUrl;
+	if (options.engine === 'postgres') {
+		databaseUrl = await freshPostgresDatabase(options.pgUrl, PG_DATABASE);
+		cleanups.push(() => dropPostgresDatabase(options.pgUrl, PG_DATABASE));
+	}
+	const server = await startServer({ databaseUrl });
+	activeServer = server;
+	cleanups.push(() => server.stop());
+	log(`server pid ${server.pid} on ${server.url} (${options.engine})`);
+	return server;
+}
+
+/**
+ * The projector screen and the facilitator's control panel, each with its stream.
+ * @param {string} url
+ * @param {string} session
+ * @param {Observations} seen
+ */
+async function openScreens(url, session, seen) {
+	phase = 'screens';
+	const screen = new LiveStream('screen', seen.onScreenDelta);
+	const facilitator = new LiveStream('facilitator');
+	seen.streams.push(screen, facilitator);
+	await Promise.all([
+		screen.open(url, `/w/${CODE}/events?as=screen`, session, SNAPSHOT_TIMEOUT_MS),
+		facilitator.open(url, `/w/${CODE}/events?as=facilitator`, session, SNAPSHOT_TIMEOUT_MS)
+	]);
+	return screen;
+}
+
+/**
+ * @param {string} url
+ * @param {number} pid the server's
+ * @param {Options} options
+ * @param {Observations} seen
+ */
+async function arrivals(url, pid, options, seen) {
+	phase = 'phones arriving';
+	log(`${options.phones} phones arrive, ${JOIN_CONCURRENCY} at a time (join, page, stream)…`);
+	const cpuBefore = processStats(pid).cpuSeconds;
+	const start = performance.now();
+	const result = await arriveAll(url, options.phones, seen.onPhoneDelta, (live) =>
+		log(`  ${live}/${options.phones} phones live…`)
+	);
+	const joinS = (performance.now() - start) / 1000;
+	const after = processStats(pid);
+	seen.streams.push(...result.phones.map((phone) => phone.stream));
+	const arrival = {
+		...result,
+		joinS,
+		cpuPct: (100 * (after.cpuSeconds - cpuBefore)) / joinS,
+		openFiles: after.openFiles,
+		latency: summarize(result.phones.map((phone) => phone.joinMs))
+	};
+	log(
+		`${result.phones.length}/${options.phones} phones live in ${joinS.toFixed(1)} s ` +
+			`(server ${Math.round(arrival.cpuPct)} % CPU, ${after.openFiles} open files)`
+	);
+	const first = result.failures[0];
+	if (first) log(`  ${result.failures.length} failed; first: phone ${first.index}: ${first.reason}`);
+	if (result.stoppedBecause) log(`  ${result.stoppedBecause}`);
+	return arrival;
+}
+
+/**
+ * The facilitator opens Explore; how long until every phone and the screen show it.
+ * @param {string} url
+ * @param {string} session
+ * @param {Options} options
+ * @param {Observations} seen
+ * @param {LiveStream[]} watchers
+ */
+async function stageChange(url, session, options, seen, watchers) {
+	phase = 'stage change';
+	const { t0, rttMs } = await moveStage(url, session, 'explore', options.posts);
+	await waitFor(() => watchers.every((stream) => seen.stageSeen.has(stream)), STAGE_TIMEOUT_MS);
+	const latency = seen.stageLatency(watchers, t0);
+	log(`stage → explore (POST ${round(rttMs)} ms): ${describe(latency)}`);
+	return { latency, rttMs, missed: watchers.length - latency.n };
+}
+
+/**
+ * The phones post moods; CPU of the server (and PostgreSQL's backends) and of the bench meanwhile.
+ * @param {string} url
+ * @param {number} pid
+ * @param {Options} options
+ * @param {import('./workshop.js').Phone[]} phones
+ */
+async function posting(url, pid, options, phones) {
+	phase = 'posting moods';
+	log(`posting ${options.rate}/s for ${options.seconds} s (${options.posts} form posts + page data reload)…`);
+	const dbCpu = () =>
+		options.engine === 'postgres' ? databaseCpu(options.pgUrl, PG_DATABASE) : Promise.resolve(null);
+	const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+	loopDelay.enable();
+	const dbBefore = await dbCpu();
+	const cpuBefore = processStats(pid).cpuSeconds;
+	const benchBefore = process.cpuUsage();
+	const start = performance.now();
+
+	const { posts, sendingS } = await postMoods(url, phones, options);
+
+	const answeredS = (performance.now() - start) / 1000;
+	const cpuPct = (100 * (processStats(pid).cpuSeconds - cpuBefore)) / answeredS;
+	const bench = process.cpuUsage(benchBefore);
+	const dbAfter = await dbCpu();
+	loopDelay.disable();
+	// Backends that appeared meanwhile count from 0.
+	const dbSeconds =
+		dbBefore && dbAfter && [...dbAfter].reduce((sum, [pid, s]) => sum + s - (dbBefore.get(pid) ?? 0), 0);
+	log(`${posts.length} posts sent in ${sendingS.toFixed(1)} s, all answered after ${answeredS.toFixed(1)} s`);
+	return {
+		posts,
+		rtt: summarize(posts.filter((post) => post.ok).map((post) => post.rttMs)),
+		sendingS,
+		answeredS,
+		cpuPct,
+		dbCpuPct: typeof dbSeconds === 'number' ? (100 * dbSeconds) / answeredS : null,
+		benchCpuPct: (100 * (bench.user + bench.system)) / 1e6 / answeredS,
+		loopP99Ms: loopDelay.percentile(99) / 1e6
+	};
+}
+
+/** Waits until no snapshot or delta has arrived for QUIET_MS (the server has caught up). */
+async function drain() {
+	phase = 'draining';
+	const quiet = await waitFor(() => performance.now() - activity.lastEventAt >= QUIET_MS, DRAIN_MAX_MS);
+	if (!quiet) log(`  events still arriving after ${DRAIN_MAX_MS / 1000} s`);
+}
+
+/**
+ * The participant page's JavaScript, loaded by a freshly joined phone in Chromium.
+ * @param {string} url
+ */
+async function pageJs(url) {
+	phase = 'page JavaScript';
+	try {
+		const { cookie } = await join(url, 'Page weigher');
+		const value = cookie.slice(PHONE_COOKIE.length + 1);
+		const js = await measurePageJs(url, `/w/${CODE}`, { name: PHONE_COOKIE, value });
+		return { js, skipped: js ? '' : `no Chromium at ${CHROMIUM}` };
+	} catch (error) {
+		return { js: null, skipped: messageOf(error) };
+	}
+}
+
+/**
+ * Everything after the server is up.
+ * @param {import('./server.js').BenchServer} server
+ * @param {Options} options
+ */
+async function measure(server, options) {
+	const { url, pid } = server;
+	const seen = new Observations();
+	cleanups.push(() => seen.closeAll());
+
+	phase = 'sign-in';
+	const session = await signIn(url);
+	const screen = await openScreens(url, session, seen);
+	const arrival = await arrivals(url, pid, options, seen);
+	const { phones } = arrival;
+	if (phones.length === 0) throw new Error('no phone could join and connect');
+	const stage = await stageChange(url, session, options, seen, [screen, ...phones.map((p) => p.stream)]);
+	const moods = await posting(url, pid, options, phones);
+	await drain();
+	const peakRssMb = processStats(pid).peakRssMb;
+
+	phase = 'counting';
+	const seenVersion = Math.max(...seen.streams.map((stream) => stream.lastVersion));
+	const finalVersion = Math.max(await currentVersion(url, session), seenVersion);
+	/** @type {import('./report.js').LiveFacts} */
+	const facts = {
+		options,
+		connected: phones.length,
+		arrival,
+		stage,
+		posting: moods,
+		latencies: seen.postLatencies(moods.posts, phones),
+		events: seen.lostEvents(finalVersion),
+		finalVersion,
+		streams: seen.streams.length,
+		peakRssMb,
+		stderr: server.errorLines(),
+		resent: resent.count
+	};
+	const { js, skipped } = await pageJs(url);
+
+	// The human-readable part first; the JSON lines close the output.
+	const live = liveLine(facts);
+	printLive(facts);
+	const page = printPageJs(js, `/w/${CODE}`, skipped);
+	console.log('');
+	console.log(JSON.stringify(live));
+	if (page) console.log(JSON.stringify(page));
+
+	const clean =
+		live.lost === 0 &&
+		live.failed_posts === 0 &&
+		live.lost_posts === 0 &&
+		live.connected === options.phones &&
+		live.streams_ended === 0;
+	return clean ? 0 : 3;
+}
+
+/** @param {Options} options */
+async function bench(options) {
+	ensureOpenFiles(options.phones);
+	buildIfNeeded(options);
+	return measure(await startApp(options), options);
+}
+
+async function main() {
+	/** @type {NodeJS.Timeout | undefined} */
+	let watchdog;
+	let code = 1;
+	try {
+		const options = readOptions();
+		/** @type {Promise<never>} */
+		const timedOut = new Promise((_, reject) => {
+			watchdog = setTimeout(
+				() => reject(new Error(`timed out after ${options.timeoutS} s, during: ${phase}`)),
+				options.timeoutS * 1000
+			);
+		});
+		code = await Promise.race([bench(options), timedOut]);
+	} catch (error) {
+		console.error(
+			`\nbench failed during ${phase}: ${error instanceof Error ? (error.stack ?? error.message) : error}`
+		);
+		if (activeServer) console.error(`--- last server output ---\n${activeServer.tail(40).join('\n')}`);
+		code = 1;
+	} finally {
+		clearTimeout(watchdog);
+		for (const cleanup of cleanups.reverse()) {
+			try {
+				await cleanup();
+			} catch (error) {
+				console.error(`cleanup: ${messageOf(error)}`);
+			}
+		}
+		agent.destroy();
+	}
+	// Anything still pending (a stuck request after a timeout) must not keep the process alive.
+	process.exit(code);
+}
+
+await main();

@@ -1,0 +1,327 @@
+// Live updates end to end below HTTP: database announcements → the hub → each audience's stream.
+import type { Delta, Snapshot } from '$lib/live';
+import type { Database } from '$lib/server/db';
+import { openPostgres } from '$lib/server/db/postgres';
+import * as moods from '$lib/server/moods';
+import * as participants from '$lib/server/participants';
+import { LiveHub, type Subscriber } from '$lib/server/realtime';
+import * as workshops from '$lib/server/workshops';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engines, freshDatabase } from '../setup/databases';
+import { asMember, member, organisation, participant, workshop } from '../setup/fixtures';
+
+type Event = { event: string; data: Snapshot & Delta };
+
+/** A stream that records the events written to it, as a browser's EventSource would see them. */
+function recorder(audience: Subscriber['audience'], participantId: string | null = null) {
+	const events: Event[] = [];
+	const subscriber: Subscriber = {
+		audience,
+		participantId,
+		write(chunk) {
+			const match = /^event: (\w+)\ndata: (.*)\n\n$/s.exec(chunk);
+			if (match) events.push({ event: match[1]!, data: JSON.parse(match[2]!) });
+			return true;
+		}
+	};
+	const deltas = () => events.filter((e) => e.event === 'delta').map((e) => e.data);
+	const last = () => deltas().at(-1);
+	return { subscriber, events, deltas, last };
+}
+
+/** Versions after the snapshot arrive one by one, with no gap and no repeat. */
+function expectContiguous(stream: ReturnType<typeof recorder>) {
+	const versions = [stream.events[0]!.data.version, ...stream.deltas().map((d) => d.version)];
+	versions.forEach((version, index) => index > 0 && expect(version).toBe(versions[index - 1]! + 1));
+}
+
+describe.each(engines)('live updates on %s', (engine) => {
+	let db: Database;
+	let hub: LiveHub;
+	let facilitatorId: string;
+	let target: { id: string; joinCode: string };
+	const screen = recorder('screen');
+	const facilitator = recorder('facilitator');
+	let phone: ReturnType<typeof recorder>;
+	let phoneId: string;
+
+	beforeAll(async () => {
+		db = await freshDatabase(engine);
+		hub = new LiveHub(db);
+		const org = await organisation(db, 'Org');
+		facilitatorId = await member(db, org, 'facilitator');
+		target = await workshop(db, org, facilitatorId, { status: 'draft' });
+		phoneId = (await participant(db, target.joinCode, 'Ana')).id;
+		phone = recorder('participant', phoneId);
+		await hub.subscribe(target.id, screen.subscriber);
+		await hub.subscribe(target.id, facilitator.subscriber);
+		await hub.subscribe(target.id, phone.subscriber);
+	});
+	afterAll(async () => {
+		await hub.close();
+		await db.close();
+	});
+
+	const me = () => ({ id: phoneId, workshopId: target.id, joinCode: target.joinCode, displayName: 'Ana' });
+	const driver = () => asMember(db, facilitatorId);
+
+	it('starts every stream with a snapshot at the current version, shaped for its audience', async () => {
+		const [{ version }] = (await db.query(`select version from workshops where id = $1`, [target.id])) as [
+			{ version: number }
+		];
+		for (const stream of [screen, facilitator, phone]) {
+			expect(stream.events[0]).toMatchObject({ event: 'snapshot', data: { version } });
+		}
+		expect(screen.events[0]!.data.room).toMatchObject({ joined: 1, names: ['Ana'] });
+		expect(phone.events[0]!.data.room).toBeNull();
+	});
+
+	it('a join reaches the screen with the name, and phones with a version tick', async () => {
+		await participant(db, target.joinCode, 'Ben');
+		await expect.poll(() => screen.last()?.arrived).toBe('Ben');
+		expect(screen.last()!.room).toEqual({ joined: 2 });
+		await expect.poll(() => phone.last()?.version).toBe(screen.last()!.version);
+		expect(Object.keys(phone.last()!).sort()).toEqual(['serverNow', 'version']);
+	});
+
+	it("a stage change reaches every audience with the workshop's new state", async () => {
+		expect(await workshops.setStage(driver(), target.id, 'explore')).toBe(true);
+		for (const stream of [screen, facilitator, phone]) {
+			await expect.poll(() => stream.last()?.workshop?.stage).toBe('explore');
+			expect(stream.last()!.workshop).toMatchObject({ status: 'live', postingLocked: false });
+		}
+	});
+
+	it('a mood reaches the wall and the counts; phones get only the tick', async () => {
+		await moods.post(participants.asParticipant(db, me()), me(), { score: 4, line: 'Quick refund' });
+		await expect.poll(() => screen.last()?.moodLine?.line).toBe('Quick refund');
+		expect(screen.last()!.room!.moodCounts).toEqual([0, 0, 0, 1, 0]);
+		expect(facilitator.last()!.moodLine).toMatchObject({ score: 4, line: 'Quick refund' });
+		await expect.poll(() => phone.last()?.version).toBe(screen.last()!.version);
+		expect(phone.last()!.moodLine).toBeUndefined();
+	});
+
+	it('while posts are hidden, the screen gets counts but no lines; the facilitator sees them', async () => {
+		await workshops.setHiddenUntilReveal(driver(), target.id, true);
+		await expect.poll(() => screen.last()?.workshop?.hiddenUntilReveal).toBe(true);
+		expect(screen.last()!.room!.moodLines).toEqual([]);
+		await moods.post(participants.asParticipant(db, me()), me(), { score: 2, line: 'Changed my mind' });
+		await expect.poll(() => facilitator.last()?.moodLine?.line).toBe('Changed my mind');
+		await expect.poll(() => screen.last()?.room?.moodCounts).toEqual([0, 1, 0, 0, 0]);
+		expect(screen.last()!.moodLine).toBeUndefined();
+		await workshops.setHiddenUntilReveal(driver(), target.id, false);
+		await expect.poll(() => screen.last()?.room?.moodLines?.map((l) => l.line)).toEqual(['Changed my mind']);
+	});
+
+	it('ready marks are counted for the current stage', async () => {
+		await participants.setReady(participants.asParticipant(db, me()), me(), 'explore', true);
+		await expect.poll(() => facilitator.last()?.room?.ready).toBe(1);
+		await participants.setReady(participants.asParticipant(db, me()), me(), 'explore', false);
+		await expect.poll(() => facilitator.last()?.room?.ready).toBe(0);
+	});
+
+	it('delivered every version to every stream, in order, with nothing lost', () => {
+		for (const stream of [screen, facilitator, phone]) expectContiguous(stream);
+		expect(phone.last()!.version).toBe(screen.last()!.version);
+	});
+
+	it('a refused change announces nothing', async () => {
+		const before = screen.deltas().length;
+		const outsider = await member(db, await organisation(db, 'Other'), 'owner');
+		expect(await workshops.setStage(asMember(db, outsider), target.id, 'grow')).toBe(false);
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		expect(screen.deltas().length).toBe(before);
+	});
+});
+
+describe.each(engines)('driving a workshop on %s', (engine) => {
+	let db: Database;
+	let org: string;
+	let facilitatorId: string;
+	beforeAll(async () => {
+		db = await freshDatabase(engine);
+		org = await organisation(db, 'Org');
+		facilitatorId = await member(db, org, 'facilitator');
+	});
+	afterAll(() => db.close());
+	const driver = () => asMember(db, facilitatorId);
+	const row = async (id: string) =>
+		(
+			await db.query<{
+				ends_in: number | null;
+				paused: number | null;
+				settings: Record<string, { prompt?: string }>;
+			}>(
+				`select extract(epoch from timer_ends_at - now())::float as ends_in, timer_paused_ms as paused,
+				        stage_settings as settings
+				 from workshops where id = $1`,
+				[id]
+			)
+		)[0]!;
+
+	it('runs the countdown: start, pause, +1 minute, resume, reset', async () => {
+		const { id } = await workshop(db, org, facilitatorId, { stage: 'explore' });
+		expect(await workshops.timer(driver(), id, 'start', 120)).toBe(true);
+		expect((await row(id)).ends_in).toBeGreaterThan(118);
+		expect(await workshops.timer(driver(), id, 'resume')).toBe(false); // not paused: nothing to resume
+		expect(await workshops.timer(driver(), id, 'pause')).toBe(true);
+		const paused = await row(id);
+		expect(paused.ends_in).toBeNull();
+		expect(paused.paused).toBeGreaterThan(118_000);
+		expect(await workshops.timer(driver(), id, 'add-minute')).toBe(true);
+		expect((await row(id)).paused).toBeGreaterThan(178_000);
+		expect(await workshops.timer(driver(), id, 'resume')).toBe(true);
+		expect((await row(id)).ends_in).toBeGreaterThan(177);
+		expect(await workshops.timer(driver(), id, 'reset')).toBe(true);
+		expect(await row(id)).toMatchObject({ ends_in: null, paused: null });
+	});
+
+	it('sets and clears a custom prompt per stage', async () => {
+		const { id } = await workshop(db, org, facilitatorId);
+		await workshops.setPrompt(driver(), id, 'explore', 'How did your last delivery feel?');
+		expect((await row(id)).settings).toEqual({ explore: { prompt: 'How did your last delivery feel?' } });
+		await workshops.setPrompt(driver(), id, 'explore', '');
+		expect((await row(id)).settings).toEqual({ explore: {} });
+	});
+
+	it('a locked stage refuses posts with a clear reason, and unlocking lets them in', async () => {
+		const target = await workshop(db, org, facilitatorId, { stage: 'explore' });
+		const phone = await participant(db, target.joinCode);
+		const me = { id: phone.id, workshopId: target.id, joinCode: target.joinCode, displayName: null };
+		const asPhone = participants.asParticipant(db, me);
+		await workshops.setPostingLocked(driver(), target.id, true);
+		await expect(moods.post(asPhone, me, { score: 3, line: null })).rejects.toThrow('paused posting');
+		await workshops.setPostingLocked(driver(), target.id, false);
+		await moods.post(asPhone, me, { score: 3, line: null });
+		await workshops.setStage(driver(), target.id, 'dream');
+		await expect(moods.post(asPhone, me, { score: 5, line: null })).rejects.toThrow('not open right now');
+		expect(await moods.mine(asPhone, me)).toEqual({ score: 3, line: null });
+	});
+
+	it('ending moves consenting stories into the library and closes the workshop', async () => {
+		const target = await workshop(db, org, facilitatorId, { stage: 'dream' });
+		const author = await participant(db, target.joinCode);
+		const asAuthor = participants.asParticipant(db, {
+			id: author.id,
+			workshopId: target.id,
+			joinCode: target.joinCode,
+			displayName: null
+		});
+		for (const consent of ['room', 'library_anonymous']) {
+			await asAuthor.query(
+				`insert into stories (workshop_id, kind, perspective, title, body, consent, idempotency_key)
+				 values ($1, 'good', 'customer', 't', 'b', $2, gen_random_uuid())`,
+				[target.id, consent]
+			);
+		}
+		const leader = await member(db, org, 'leader');
+		expect(await workshops.end(asMember(db, leader), target.id)).toBe(false);
+		expect(await workshops.end(driver(), target.id)).toBe(true);
+		expect(await workshops.end(driver(), target.id)).toBe(false);
+		const stories = await db.query<{ consent: string; in_library: boolean }>(
+			`select consent, library_at is not null as in_library from stories where workshop_id = $1 order by consent`,
+			[target.id]
+		);
+		expect(stories).toEqual([
+			{ consent: 'library_anonymous', in_library: true },
+			{ consent: 'room', in_library: false }
+		]);
+		await expect(participants.join(db, target.joinCode, null)).rejects.toBeInstanceOf(
+			participants.NoSuchWorkshopError
+		);
+		expect(await workshops.setStage(driver(), target.id, 'lobby')).toBe(false);
+	});
+
+	it('a screen link opens its workshop until it is replaced or revoked', async () => {
+		const target = await workshop(db, org, facilitatorId);
+		const leader = await member(db, org, 'leader');
+		expect(await workshops.createScreenLink(asMember(db, leader), target.id)).toBeNull();
+		const first = (await workshops.createScreenLink(driver(), target.id))!;
+		expect(await workshops.forScreenLink(db, target.joinCode, first)).toBe(target.id);
+		expect(await workshops.forScreenLink(db, 'ZZZZZZ', first)).toBeNull();
+		const second = (await workshops.createScreenLink(driver(), target.id))!;
+		expect(await workshops.forScreenLink(db, target.joinCode, first)).toBeNull();
+		expect(await workshops.forScreenLink(db, target.joinCode, second)).toBe(target.id);
+		await workshops.revokeScreenLink(driver(), target.id);
+		expect(await workshops.forScreenLink(db, target.joinCode, second)).toBeNull();
+	});
+
+	it('creates a workshop with custom prompts, and anyone with the code may preview it', async () => {
+		const { joinCode } = await workshops.create(driver(), facilitatorId, org, {
+			title: 'Night shift',
+			teamName: 'Support',
+			prompts: { explore: 'Your last late-night call?', dream: '' }
+		});
+		const [created] = await db.query<{ stage_settings: unknown }>(
+			`select stage_settings from workshops where join_code = $1`,
+			[joinCode]
+		);
+		expect(created!.stage_settings).toEqual({ explore: { prompt: 'Your last late-night call?' } });
+		expect(await workshops.preview(db, joinCode.toLowerCase())).toEqual({
+			title: 'Night shift',
+			teamName: 'Support',
+			status: 'draft'
+		});
+	});
+});
+
+// Two app instances are two hubs on two connection pools to one PostgreSQL: both must show the
+// same live state, because both hear every announcement the database makes.
+describe.skipIf(!engines.includes('postgres'))('two app instances on one PostgreSQL', () => {
+	let setup: Database & { url?: string };
+	let instanceA: Database;
+	let instanceB: Database;
+	let hubA: LiveHub;
+	let hubB: LiveHub;
+
+	beforeAll(async () => {
+		setup = await freshDatabase('postgres');
+		instanceA = openPostgres(setup.url!, { max: 3 });
+		instanceB = openPostgres(setup.url!, { max: 3 });
+		hubA = new LiveHub(instanceA);
+		hubB = new LiveHub(instanceB);
+	});
+	afterAll(async () => {
+		await hubA.close();
+		await hubB.close();
+		await instanceA.close();
+		await instanceB.close();
+		await setup.close();
+	});
+
+	it('a change made through one instance reaches the screens and phones of both, identically', async () => {
+		const org = await organisation(setup, 'Org');
+		const facilitatorId = await member(setup, org, 'facilitator');
+		const target = await workshop(setup, org, facilitatorId, { status: 'draft' });
+		const screenA = recorder('screen');
+		const screenB = recorder('screen');
+		const phoneB = recorder('participant');
+		await hubA.subscribe(target.id, screenA.subscriber);
+		await hubB.subscribe(target.id, screenB.subscriber);
+		await hubB.subscribe(target.id, phoneB.subscriber);
+
+		// Writes go through instance A only.
+		const phone = await participant(instanceA, target.joinCode, 'Kiri');
+		await workshops.setStage(asMember(instanceA, facilitatorId), target.id, 'explore');
+		const me = { id: phone.id, workshopId: target.id, joinCode: target.joinCode, displayName: 'Kiri' };
+		await moods.post(participants.asParticipant(instanceA, me), me, {
+			score: 5,
+			line: 'Fixed on the first call'
+		});
+
+		await expect.poll(() => screenB.last()?.moodLine?.line).toBe('Fixed on the first call');
+		await expect.poll(() => screenA.last()?.version).toBe(screenB.last()!.version);
+		// Same versions, in the same order, on both instances…
+		const versions = (stream: ReturnType<typeof recorder>) => stream.deltas().map((d) => d.version);
+		expect(versions(screenA)).toEqual(versions(screenB));
+		expect(versions(screenB)).toEqual([1, 2, 3].map((n) => screenB.events[0]!.data.version + n));
+		// …and the same state once the last change is in. (A delta carries the state as the instance
+		// read it, which may already include a later change; the next delta then repeats it.)
+		const { serverNow: _a, ...lastA } = screenA.last()!;
+		const { serverNow: _b, ...lastB } = screenB.last()!;
+		expect(lastA).toEqual(lastB);
+		expect(screenA.deltas().find((d) => d.workshop)?.workshop?.stage).toBe('explore');
+		await expect.poll(() => phoneB.last()?.version).toBe(screenB.last()!.version);
+		expect(phoneB.deltas().find((d) => d.workshop)?.workshop?.stage).toBe('explore');
+	});
+});
