@@ -6,8 +6,8 @@ import { MOOD_LINES_SHOWN, NAMES_SHOWN } from './live';
 export class LiveWorkshop {
 	workshop = $state() as WorkshopState;
 	room = $state<RoomState | null>(null);
-	/** True while the stream is open. */
-	online = $state(false);
+	/** False once the stream has dropped, until it is back (the first snapshot came with the page). */
+	online = $state(true);
 	/** Server time minus this device's clock, so every timer shows the same seconds. */
 	clockOffsetMs = $state(0);
 	version = 0;
@@ -29,7 +29,6 @@ export class LiveWorkshop {
 	stop(): void {
 		this.source?.close();
 		this.source = null;
-		this.online = false;
 	}
 
 	/** Now, by the server's clock. */

@@ -101,7 +101,7 @@ describe.skipIf(!chromium)('smoke: the built app in Chromium', () => {
 		await screenshot(page, 'phone-join.png');
 		await page.getByRole('button', { name: 'Join' }).click();
 		await page.waitForURL('**/w/DEMO42');
-		const status = page.getByRole('status');
+		const status = page.getByRole('status').filter({ hasText: "You're in" });
 		expect(await status.textContent()).toContain("You're in, Ana.");
 		await page.getByRole('heading', { name: 'Lobby' }).waitFor();
 		await page.getByText('Customer excellence workshop').waitFor();
