@@ -1,31 +1,20 @@
 // A whole live session in real Chromium: a facilitator on a laptop, a projector screen opened with a
 // screen link (no sign-in), and three phones. Each phone must follow the facilitator within a second.
 // SCREENSHOT=1 also writes the README's pictures of the screen, the control panel and a phone.
-import { chromium as playwright, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, ROOT, findChromium, startServer, type TestServer } from './server';
+import {
+	DEMO_PASSWORD,
+	findChromium,
+	launchChromium,
+	readmeScreenshot,
+	startServer,
+	type TestServer
+} from './server';
 
 const chromium = findChromium();
-const ARGS = [
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync'
-];
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const FOLLOW_MS = 1000;
-
-async function screenshot(page: Page, name: string) {
-	if (process.env.SCREENSHOT !== '1') return;
-	const dir = path.join(ROOT, 'static', 'readme');
-	await mkdir(dir, { recursive: true });
-	await page.screenshot({ path: path.join(dir, name) });
-}
 
 describe.skipIf(!chromium)('a live workshop in Chromium', () => {
 	let server: TestServer;
@@ -62,7 +51,7 @@ describe.skipIf(!chromium)('a live workshop in Chromium', () => {
 
 	beforeAll(async () => {
 		server = await startServer();
-		browser = await playwright.launch({ executablePath: chromium!, args: ARGS });
+		browser = await launchChromium(chromium!);
 	}, 120_000);
 	afterAll(async () => {
 		for (const context of contexts) await context.close();
@@ -108,7 +97,7 @@ describe.skipIf(!chromium)('a live workshop in Chromium', () => {
 			.getByRole('listitem')
 			.allTextContents();
 		expect(names).toEqual(['Ben', 'Ana']);
-		await screenshot(screen, 'screen-lobby.png');
+		await readmeScreenshot(screen, 'screen-lobby.png');
 	}, 60_000);
 
 	it('moving to Explore reaches every phone and the screen within a second', async () => {
@@ -134,9 +123,9 @@ describe.skipIf(!chromium)('a live workshop in Chromium', () => {
 		const wall = screen.getByRole('list', { name: 'What people said' });
 		await wall.getByText('They rang me back within the hour').waitFor({ timeout: FOLLOW_MS });
 		await wall.getByText('Forty minutes on hold').waitFor({ timeout: FOLLOW_MS });
-		await screenshot(phones[0]!, 'phone-explore.png');
+		await readmeScreenshot(phones[0]!, 'phone-explore.png');
 		await facilitator.getByText('Forty minutes on hold').waitFor({ timeout: FOLLOW_MS });
-		await screenshot(screen, 'screen-explore.png');
+		await readmeScreenshot(screen, 'screen-explore.png');
 		// The whole stage fits one projector frame, from 1080p down to 720p.
 		for (const viewport of [
 			{ width: 1920, height: 1080 },
@@ -157,7 +146,7 @@ describe.skipIf(!chromium)('a live workshop in Chromium', () => {
 		await facilitator.getByLabel('Minutes').selectOption('2');
 		await control('Start timer');
 		await screen.getByText(/^[12]:\d\d$/).waitFor({ timeout: FOLLOW_MS });
-		await screenshot(facilitator, 'facilitator.png');
+		await readmeScreenshot(facilitator, 'facilitator.png');
 	}, 30_000);
 
 	it('locking posting tells phones at once', async () => {

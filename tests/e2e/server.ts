@@ -1,8 +1,9 @@
 // Starts the built app the way a facilitator does (`node src/serve.js`), on a free port and a fresh
 // PGlite data directory, for browser tests. It does not build the app unless there is no build at all.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { chromium as playwright, type Browser, type Page } from 'playwright-core';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -137,4 +138,29 @@ export async function startServer(): Promise<TestServer> {
 	}
 
 	return { url: `http://127.0.0.1:${port}`, dataDir, env, stop, output: () => captured };
+}
+
+/** Debian's Chromium, headless, with the flags a closed network needs. */
+export function launchChromium(executablePath: string): Promise<Browser> {
+	return playwright.launch({
+		executablePath,
+		args: [
+			'--no-sandbox',
+			'--disable-gpu',
+			'--disable-quic',
+			'--no-first-run',
+			// Without these Chromium keeps calling Google's hosts, which a closed network refuses.
+			'--disable-background-networking',
+			'--disable-component-update',
+			'--disable-sync'
+		]
+	});
+}
+
+/** With SCREENSHOT=1, saves a picture for the README in static/readme/. */
+export async function readmeScreenshot(page: Page, name: string, fullPage = false): Promise<void> {
+	if (process.env.SCREENSHOT !== '1') return;
+	const dir = path.join(ROOT, 'static', 'readme');
+	await mkdir(dir, { recursive: true });
+	await page.screenshot({ path: path.join(dir, name), fullPage });
 }

@@ -2,11 +2,18 @@
 // Chromium: a participant joins from a phone, a facilitator signs in on a laptop.
 // SCREENSHOT=1 also writes the README's pictures to static/readme/.
 import { spawn } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
-import { chromium as playwright, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_PASSWORD, ROOT, findChromium, freePort, startServer, type TestServer } from './server';
+import {
+	DEMO_PASSWORD,
+	ROOT,
+	findChromium,
+	freePort,
+	launchChromium,
+	readmeScreenshot,
+	startServer,
+	type TestServer
+} from './server';
 
 const chromium = findChromium();
 if (!chromium) {
@@ -16,26 +23,8 @@ if (!chromium) {
 	);
 }
 
-const CHROMIUM_ARGS = [
-	'--no-sandbox',
-	'--disable-gpu',
-	'--disable-quic',
-	'--no-first-run',
-	// Without these Chromium keeps calling Google's hosts, which a closed network refuses.
-	'--disable-background-networking',
-	'--disable-component-update',
-	'--disable-sync'
-];
-const SCREENSHOTS = process.env.SCREENSHOT === '1';
-const SCREENSHOT_DIR = path.join(ROOT, 'static', 'readme');
 const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const DESKTOP = { viewport: { width: 1280, height: 800 } };
-
-async function screenshot(page: Page, name: string) {
-	if (!SCREENSHOTS) return;
-	await mkdir(SCREENSHOT_DIR, { recursive: true });
-	await page.screenshot({ path: path.join(SCREENSHOT_DIR, name), fullPage: true });
-}
 
 /** Runs a process to its end, at most `timeoutMs`, and returns its exit code and output. */
 function runToExit(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number) {
@@ -70,7 +59,7 @@ describe.skipIf(!chromium)('smoke: the built app in Chromium', () => {
 
 	beforeAll(async () => {
 		server = await startServer();
-		browser = await playwright.launch({ executablePath: chromium!, args: CHROMIUM_ARGS });
+		browser = await launchChromium(chromium!);
 	}, 120_000);
 
 	afterAll(async () => {
@@ -98,7 +87,7 @@ describe.skipIf(!chromium)('smoke: the built app in Chromium', () => {
 		await page.getByRole('heading', { name: /Join workshop\s*DEMO42/ }).waitFor();
 
 		await page.getByLabel('Your name').fill('Ana');
-		await screenshot(page, 'phone-join.png');
+		await readmeScreenshot(page, 'phone-join.png', true);
 		await page.getByRole('button', { name: 'Join' }).click();
 		await page.waitForURL('**/w/DEMO42');
 		const status = page.getByRole('status').filter({ hasText: "You're in" });
@@ -135,7 +124,7 @@ describe.skipIf(!chromium)('smoke: the built app in Chromium', () => {
 		await page.getByRole('heading', { name: 'Customer excellence workshop' }).waitFor();
 		const demo = page.getByRole('listitem').filter({ hasText: 'Customer excellence workshop' });
 		expect(await demo.textContent()).toContain('DEMO42');
-		await screenshot(page, 'workshops.png');
+		await readmeScreenshot(page, 'workshops.png', true);
 
 		await page.goto('/org');
 		await page.getByRole('heading', { name: 'Members' }).waitFor();
