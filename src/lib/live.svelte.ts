@@ -2,10 +2,13 @@
 // stream's versioned deltas, and resyncs from a fresh snapshot whenever it notices a gap.
 import type { Audience, Delta, MoodLine, Presence, RoomState, Snapshot, WorkshopState } from './live';
 import { MOOD_LINES_SHOWN, NAMES_SHOWN } from './live';
+import { STORIES_SHOWN, type StoryCard } from './stories';
 
 export class LiveWorkshop {
 	workshop = $state() as WorkshopState;
 	room = $state<RoomState | null>(null);
+	/** The wall of stories, newest first. */
+	stories = $state<StoryCard[]>([]);
 	/** False once the stream has dropped, until it is back (the first snapshot came with the page). */
 	online = $state(true);
 	/** Server time minus this device's clock, so every timer shows the same seconds. */
@@ -54,6 +57,7 @@ export class LiveWorkshop {
 		this.clockOffsetMs = Date.parse(snapshot.serverNow) - Date.now();
 		this.workshop = snapshot.workshop;
 		this.room = snapshot.room;
+		this.stories = snapshot.stories;
 	}
 
 	private onDelta(delta: Delta): void {
@@ -70,6 +74,23 @@ export class LiveWorkshop {
 			if (delta.moodLine) this.room.moodLines = addLine(this.room.moodLines, delta.moodLine);
 			if (delta.arrived) this.room.names = [delta.arrived, ...this.room.names].slice(0, NAMES_SHOWN);
 		}
+		if (delta.stories) this.stories = delta.stories;
+		if (delta.story) this.upsertStory(delta.story);
+		if (delta.storyGone) this.stories = this.stories.filter((story) => story.id !== delta.storyGone);
+		if (delta.reactions) {
+			const { storyId, counts } = delta.reactions;
+			const story = this.stories.find((candidate) => candidate.id === storyId);
+			if (story) story.reactions = counts;
+			if (this.workshop.spotlight?.id === storyId) this.workshop.spotlight.reactions = counts;
+		}
+	}
+
+	private upsertStory(story: StoryCard): void {
+		const others = this.stories.filter((other) => other.id !== story.id);
+		this.stories = [story, ...others]
+			.sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+			.slice(0, STORIES_SHOWN);
+		if (this.workshop.spotlight?.id === story.id) this.workshop.spotlight = story;
 	}
 }
 

@@ -1,5 +1,6 @@
 // Everything that travels over the live stream, typed once for server and browsers.
 import type { Stage } from './stages';
+import type { ReactionCounts, StoryCard } from './stories';
 
 export type Audience = 'participant' | 'screen' | 'facilitator';
 
@@ -21,6 +22,8 @@ export interface WorkshopState {
 	postingLocked: boolean;
 	hiddenUntilReveal: boolean;
 	timer: Timer;
+	/** The story shown full-screen, or null. */
+	spotlight: StoryCard | null;
 }
 
 export interface MoodLine {
@@ -56,6 +59,8 @@ export interface Snapshot {
 	workshop: WorkshopState;
 	room: RoomState | null;
 	me: MeState | null;
+	/** The wall, newest first: visible stories (all of them, with hidden ones, for the facilitator). */
+	stories: StoryCard[];
 }
 
 /** A change since `version - 1`. Fields present replace the client's copy. */
@@ -69,6 +74,14 @@ export interface Delta {
 	moodLine?: MoodLine;
 	/** A new arrival's name for the lobby (screen, facilitator). */
 	arrived?: string | null;
+	/** A story posted or changed: add it or replace the copy with this id. */
+	story?: StoryCard;
+	/** A story deleted, or no longer visible to this audience. */
+	storyGone?: string;
+	/** A story's reactions changed. */
+	reactions?: { storyId: string; counts: ReactionCounts };
+	/** The whole wall changed (posts revealed or hidden again). */
+	stories?: StoryCard[];
 }
 
 /** Unversioned: how many phones are connected now (facilitator). */

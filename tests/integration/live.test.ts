@@ -3,14 +3,27 @@ import type { Delta, Snapshot } from '$lib/live';
 import type { Database } from '$lib/server/db';
 import { openPostgres } from '$lib/server/db/postgres';
 import * as moods from '$lib/server/moods';
+import * as stories from '$lib/server/stories';
 import * as participants from '$lib/server/participants';
 import { LiveHub, type Subscriber } from '$lib/server/realtime';
 import * as workshops from '$lib/server/workshops';
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, freshDatabase } from '../setup/databases';
 import { asMember, member, organisation, participant, workshop } from '../setup/fixtures';
 
 type Event = { event: string; data: Snapshot & Delta };
+
+const STORY: stories.StoryInput = {
+	kind: 'good',
+	perspective: 'customer',
+	title: 'A story',
+	body: 'She **promised** to ring back, and did.',
+	feeling: null,
+	company: null,
+	themes: [],
+	consent: 'library_named'
+};
 
 /** A stream that records the events written to it, as a browser's EventSource would see them. */
 function recorder(audience: Subscriber['audience'], participantId: string | null = null) {
@@ -26,7 +39,10 @@ function recorder(audience: Subscriber['audience'], participantId: string | null
 	};
 	const deltas = () => events.filter((e) => e.event === 'delta').map((e) => e.data);
 	const last = () => deltas().at(-1);
-	return { subscriber, events, deltas, last };
+	/** The newest delta that carries `field` (a change can arrive as several announcements). */
+	const lastWith = <K extends keyof Delta>(field: K) =>
+		deltas().findLast((delta) => delta[field] !== undefined);
+	return { subscriber, events, deltas, last, lastWith };
 }
 
 /** Versions after the snapshot arrive one by one, with no gap and no repeat. */
@@ -103,14 +119,16 @@ describe.each(engines)('live updates on %s', (engine) => {
 
 	it('while posts are hidden, the screen gets counts but no lines; the facilitator sees them', async () => {
 		await workshops.setHiddenUntilReveal(driver(), target.id, true);
-		await expect.poll(() => screen.last()?.workshop?.hiddenUntilReveal).toBe(true);
-		expect(screen.last()!.room!.moodLines).toEqual([]);
+		await expect.poll(() => screen.lastWith('workshop')?.workshop?.hiddenUntilReveal).toBe(true);
+		expect(screen.lastWith('room')!.room!.moodLines).toEqual([]);
 		await moods.post(participants.asParticipant(db, me()), me(), { score: 2, line: 'Changed my mind' });
 		await expect.poll(() => facilitator.last()?.moodLine?.line).toBe('Changed my mind');
 		await expect.poll(() => screen.last()?.room?.moodCounts).toEqual([0, 1, 0, 0, 0]);
 		expect(screen.last()!.moodLine).toBeUndefined();
 		await workshops.setHiddenUntilReveal(driver(), target.id, false);
-		await expect.poll(() => screen.last()?.room?.moodLines?.map((l) => l.line)).toEqual(['Changed my mind']);
+		await expect
+			.poll(() => screen.lastWith('room')?.room?.moodLines?.map((l) => l.line))
+			.toEqual(['Changed my mind']);
 	});
 
 	it('ready marks are counted for the current stage', async () => {
@@ -131,6 +149,62 @@ describe.each(engines)('live updates on %s', (engine) => {
 		expect(await workshops.setStage(asMember(db, outsider), target.id, 'grow')).toBe(false);
 		await new Promise((resolve) => setTimeout(resolve, 200));
 		expect(screen.deltas().length).toBe(before);
+	});
+
+	describe('stories', () => {
+		let storyId: string;
+		const tell = (title: string) =>
+			stories.post(participants.asParticipant(db, me()), me(), { ...STORY, title }, randomUUID());
+
+		it('a story reaches the wall of every audience, rendered and without its author', async () => {
+			await workshops.setStage(driver(), target.id, 'dream');
+			storyId = (await tell('Rang back')).id;
+			for (const stream of [screen, facilitator, phone]) {
+				await expect.poll(() => stream.lastWith('story')?.story?.id).toBe(storyId);
+				expect(stream.lastWith('story')!.story).toMatchObject({ title: 'Rang back', hidden: false });
+				expect(stream.lastWith('story')!.story!.html).toContain('<strong>promised</strong>');
+				expect(JSON.stringify(stream.lastWith('story'))).not.toContain('Ana');
+			}
+		});
+
+		it("reactions reach everyone as counts, and the spotlight as the workshop's state", async () => {
+			const ben = await participant(db, target.joinCode, 'Ben');
+			const benMe = { id: ben.id, workshopId: target.id, joinCode: target.joinCode, displayName: 'Ben' };
+			await stories.react(participants.asParticipant(db, benMe), benMe, storyId, 'clap', true);
+			for (const stream of [screen, facilitator, phone]) {
+				await expect
+					.poll(() => stream.lastWith('reactions')?.reactions)
+					.toEqual({ storyId, counts: { clap: 1 } });
+			}
+			await stories.spotlight(driver(), target.id, storyId);
+			await expect.poll(() => screen.lastWith('workshop')?.workshop?.spotlight?.title).toBe('Rang back');
+		});
+
+		it('hidden until a reveal: only the facilitator gets new stories, then the reveal sends the wall', async () => {
+			await workshops.setHiddenUntilReveal(driver(), target.id, true);
+			await expect.poll(() => screen.lastWith('stories')?.stories).toEqual([]);
+			const secret = (await tell('Not yet')).id;
+			await expect.poll(() => facilitator.lastWith('story')?.story?.id).toBe(secret);
+			await expect.poll(() => screen.lastWith('storyGone')?.storyGone).toBe(secret);
+			expect(phone.lastWith('storyGone')?.storyGone).toBe(secret);
+			await workshops.setHiddenUntilReveal(driver(), target.id, false);
+			await expect
+				.poll(() => screen.lastWith('stories')?.stories?.map((story) => story.title))
+				.toEqual(['Not yet', 'Rang back']);
+		});
+
+		it('a hidden story leaves the wall and the spotlight; the facilitator keeps it, marked hidden', async () => {
+			await stories.setHidden(driver(), target.id, storyId, true);
+			await expect.poll(() => screen.lastWith('storyGone')?.storyGone).toBe(storyId);
+			await expect
+				.poll(() => facilitator.lastWith('story')?.story)
+				.toMatchObject({ id: storyId, hidden: true });
+			await expect.poll(() => screen.lastWith('workshop')?.workshop?.spotlight).toBeNull();
+		});
+
+		it('delivered every story change to every stream, in order, with nothing lost', () => {
+			for (const stream of [screen, facilitator, phone]) expectContiguous(stream);
+		});
 	});
 });
 

@@ -13,11 +13,12 @@ import {
 } from '$lib/live';
 import { stageInfo, type Stage } from '$lib/stages';
 import type { Handle } from './db';
+import * as stories from './stories';
 
 /** A change as announced by the database (`app.announce`, `app.announce_workshop_change`). */
 export interface Announcement {
 	v: number;
-	what: 'workshop' | 'joined' | 'mood' | 'ready' | string;
+	what: 'workshop' | 'joined' | 'mood' | 'ready' | 'story' | 'reaction' | 'wall' | string;
 	ref: string | null;
 }
 
@@ -34,6 +35,7 @@ interface WorkshopRow {
 	hidden_until_reveal: boolean;
 	timer_ends_at: Date | null;
 	timer_paused_ms: number | null;
+	spotlight_story_id: string | null;
 	version: number;
 }
 
@@ -43,7 +45,7 @@ export async function workshopState(
 ): Promise<{ version: number; workshop: WorkshopState } | null> {
 	const [row] = await db.query<WorkshopRow>(
 		`select title, team_name, join_code, status, stage, stage_settings, posting_locked, hidden_until_reveal,
-		        timer_ends_at, timer_paused_ms, version
+		        timer_ends_at, timer_paused_ms, spotlight_story_id, version
 		 from workshops where id = $1`,
 		[workshopId]
 	);
@@ -59,7 +61,8 @@ export async function workshopState(
 			prompt: row.stage_settings[row.stage]?.prompt || stageInfo(row.stage).defaultPrompt,
 			postingLocked: row.posting_locked,
 			hiddenUntilReveal: row.hidden_until_reveal,
-			timer: { endsAt: row.timer_ends_at?.toISOString() ?? null, pausedMs: row.timer_paused_ms }
+			timer: { endsAt: row.timer_ends_at?.toISOString() ?? null, pausedMs: row.timer_paused_ms },
+			spotlight: row.spotlight_story_id ? await stories.card(db, row.spotlight_story_id) : null
 		}
 	};
 }
@@ -92,9 +95,15 @@ export async function connectedCount(db: Handle, workshopId: string): Promise<nu
 	return row?.n ?? 0;
 }
 
-/** Lines are hidden from the screen while posts are hidden until a reveal; the facilitator sees all. */
-function showsLines(audience: Audience, workshop: WorkshopState): boolean {
+/** Posts are hidden from the room until a reveal when the facilitator says so; they see them all. */
+function showsPosts(audience: Audience, workshop: WorkshopState): boolean {
 	return audience === 'facilitator' || !workshop.hiddenUntilReveal;
+}
+
+/** The wall as this audience sees it: the facilitator also sees hidden stories, to moderate. */
+function wall(db: Handle, workshopId: string, audience: Audience, workshop: WorkshopState) {
+	if (!showsPosts(audience, workshop)) return Promise.resolve([]);
+	return stories.cards(db, workshopId, audience === 'facilitator');
 }
 
 export async function roomState(
@@ -112,7 +121,7 @@ export async function roomState(
 		 order by joined_at desc limit $2`,
 		[workshopId, NAMES_SHOWN]
 	);
-	const lines = showsLines(audience, workshop)
+	const lines = showsPosts(audience, workshop)
 		? await db.query<MoodLine>(
 				`select id, score, line from moods where workshop_id = $1 and line is not null
 				 order by updated_at desc limit $2`,
@@ -138,14 +147,16 @@ export async function snapshot(db: Handle, workshopId: string, audience: Audienc
 			serverNow: new Date().toISOString(),
 			workshop: state.workshop,
 			room: audience === 'participant' ? null : await roomState(tx, workshopId, audience, state.workshop),
-			me: null
+			me: null,
+			stories: await wall(tx, workshopId, audience, state.workshop)
 		};
 	});
 }
 
 /**
- * The deltas for one announcement, computed once per audience. Participants hear only of changes to
- * the workshop itself (stage, lock, timer…); the screen and the facilitator also follow the room.
+ * The deltas for one announcement, computed once per audience. Participants hear of changes to the
+ * workshop itself (stage, lock, timer…) and to the wall of stories; the screen and the facilitator
+ * also follow the room.
  */
 export async function deltasFor(
 	db: Handle,
@@ -189,8 +200,30 @@ export async function deltasFor(
 			for (const delta of room) delta.room = { moodCounts: counts };
 			if (line) {
 				facilitator.moodLine = line;
-				if (showsLines('screen', state.workshop)) screen.moodLine = line;
+				if (showsPosts('screen', state.workshop)) screen.moodLine = line;
 			}
+			break;
+		}
+		case 'story': {
+			const card = change.ref ? await stories.card(db, change.ref) : null;
+			const gone = change.ref ?? undefined;
+			if (card) facilitator.story = card;
+			else facilitator.storyGone = gone;
+			for (const delta of [participant, screen]) {
+				if (card && !card.hidden && showsPosts('screen', state.workshop)) delta.story = card;
+				else delta.storyGone = gone;
+			}
+			break;
+		}
+		case 'reaction': {
+			if (!change.ref) break;
+			const reactions = { storyId: change.ref, counts: await stories.reactionCounts(db, change.ref) };
+			participant.reactions = screen.reactions = facilitator.reactions = reactions;
+			break;
+		}
+		case 'wall': {
+			participant.stories = screen.stories = await wall(db, workshopId, 'screen', state.workshop);
+			facilitator.stories = await wall(db, workshopId, 'facilitator', state.workshop);
 			break;
 		}
 		case 'ready': {

@@ -5,6 +5,9 @@ import { participantAccess } from '$lib/server/liveAccess';
 import { snapshot } from '$lib/server/liveState';
 import * as moods from '$lib/server/moods';
 import * as participants from '$lib/server/participants';
+import * as stories from '$lib/server/stories';
+import { formValues, parseStory } from '$lib/server/storyForm';
+import { REACTION_KINDS } from '$lib/stories';
 import { system } from '$lib/server/db';
 import { parseForm, text } from '$lib/validation';
 import { error, redirect, type Cookies } from '@sveltejs/kit';
@@ -20,6 +23,12 @@ const Mood = v.object({
 		v.maxValue(5, 'Pick how it left you feeling.')
 	),
 	line: v.optional(v.union([v.literal(''), text('Your line', 1, MOOD_LINE_MAX)]), '')
+});
+const StoryRef = v.object({ id: v.pipe(v.string(), v.uuid('Unknown story.')) });
+const Reaction = v.object({
+	id: v.pipe(v.string(), v.uuid('Unknown story.')),
+	kind: v.picklist(REACTION_KINDS, 'Unknown reaction.'),
+	on: v.picklist(['yes', 'no'])
 });
 const Ready = v.object({
 	stage: v.picklist(STAGE_IDS, 'Unknown stage.'),
@@ -44,7 +53,11 @@ export const load: PageServerLoad = async ({ params, cookies }) => {
 		snapshot: first,
 		displayName: participant.displayName,
 		mood: await moods.mine(db, participant),
-		readyStages: await participants.readyStages(db, participant)
+		readyStages: await participants.readyStages(db, participant),
+		myStories: await stories.mine(db, participant),
+		myReactions: await stories.myReactions(db, participant),
+		// A fresh idempotency key per page render, so a resent form (no JavaScript) is stored once.
+		storyKey: crypto.randomUUID()
 	};
 };
 
@@ -65,6 +78,55 @@ export const actions: Actions = {
 			throw err;
 		}
 		return { posted: 'mood' };
+	},
+	story: async ({ request, params, cookies }) => {
+		const participant = await me(cookies, params.code);
+		const form = await request.formData();
+		const parsed = parseStory(form);
+		if (!parsed.ok) return rejectForm(400, parsed.errors, parsed.values);
+		const { id, story, idempotencyKey } = parsed.data;
+		const db = participants.asParticipant(system(), participant);
+		try {
+			if (id) await stories.edit(db, participant, id, story);
+			else await stories.post(db, participant, story, idempotencyKey);
+		} catch (err) {
+			if (err instanceof moods.PostingClosedError || err instanceof stories.StoryRefusedError) {
+				return rejectForm(409, { form: err.message }, formValues(form));
+			}
+			throw err;
+		}
+		return { posted: 'story', key: idempotencyKey };
+	},
+	deleteStory: async ({ request, params, cookies }) => {
+		const participant = await me(cookies, params.code);
+		const parsed = parseForm(await request.formData(), StoryRef);
+		if (!parsed.ok) return rejectForm(400, parsed.errors);
+		try {
+			await stories.remove(participants.asParticipant(system(), participant), participant, parsed.data.id);
+		} catch (err) {
+			if (err instanceof moods.PostingClosedError) return rejectForm(409, { form: err.message });
+			throw err;
+		}
+		return { posted: 'deleted' };
+	},
+	react: async ({ request, params, cookies }) => {
+		const participant = await me(cookies, params.code);
+		const parsed = parseForm(await request.formData(), Reaction);
+		if (!parsed.ok) return rejectForm(400, parsed.errors);
+		const { id, kind, on } = parsed.data;
+		try {
+			await stories.react(
+				participants.asParticipant(system(), participant),
+				participant,
+				id,
+				kind,
+				on === 'yes'
+			);
+		} catch (err) {
+			if (err instanceof stories.StoryRefusedError) return rejectForm(409, { form: err.message });
+			throw err;
+		}
+		return { posted: 'reaction' };
 	},
 	ready: async ({ request, params, cookies }) => {
 		const participant = await me(cookies, params.code);

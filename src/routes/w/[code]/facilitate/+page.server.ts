@@ -4,6 +4,7 @@ import { rejectForm } from '$lib/server/forms';
 import { joinUrl } from '$lib/server/joinLink';
 import { snapshot } from '$lib/server/liveState';
 import { system } from '$lib/server/db';
+import * as stories from '$lib/server/stories';
 import * as workshops from '$lib/server/workshops';
 import { parseForm, text } from '$lib/validation';
 import { error, type RequestEvent } from '@sveltejs/kit';
@@ -25,7 +26,10 @@ const Schemas = {
 	lock: v.object({ locked: onOff }),
 	hide: v.object({ hidden: onOff }),
 	end: v.object({ confirm: v.literal('yes', 'Tick the box to confirm.') }),
-	screen: v.object({ link: v.picklist(['create', 'revoke']) })
+	screen: v.object({ link: v.picklist(['create', 'revoke']) }),
+	moderate: v.object({ id: v.pipe(v.string(), v.uuid('Unknown story.')), hidden: onOff }),
+	// An empty id takes the story out of the spotlight.
+	spotlight: v.object({ id: v.union([v.literal(''), v.pipe(v.string(), v.uuid('Unknown story.'))]) })
 };
 
 /** The workshop this page drives; 404 for anyone who may not drive it (no hint that it exists). */
@@ -83,6 +87,12 @@ export const actions: Actions = {
 			workshops.setHiddenUntilReveal(event.locals.db, id, input.hidden === 'on')
 		),
 	end: (event) => control(event, 'end', (id) => workshops.end(event.locals.db, id)),
+	moderate: (event) =>
+		control(event, 'moderate', (id, input) =>
+			stories.setHidden(event.locals.db, id, input.id, input.hidden === 'on')
+		),
+	spotlight: (event) =>
+		control(event, 'spotlight', (id, input) => stories.spotlight(event.locals.db, id, input.id || null)),
 	screen: (event) =>
 		control(event, 'screen', async (id, input) => {
 			if (input.link === 'revoke') return workshops.revokeScreenLink(event.locals.db, id);
