@@ -339,6 +339,11 @@ async function seedFinishedWorkshop(tx: Handle, orgId: string, facilitatorId: st
 		`update stories set library_at = now() - interval '14 days' where workshop_id = $1 and consent <> 'room'`,
 		[workshopId]
 	);
+	// Two stories start the featured collection, so leaders see what featuring is for.
+	await tx.query(
+		`update stories set featured_at = library_at where id = any($1::uuid[]) and library_at is not null`,
+		[[storyIds[0], storyIds[2]]]
+	);
 }
 
 /**

@@ -1,0 +1,4 @@
+import { exportResponse } from '$lib/server/libraryDownload';
+import type { RequestHandler } from './$types';
+
+export const GET: RequestHandler = (event) => exportResponse(event, 'md');
