@@ -125,8 +125,9 @@ const escapeHtml = (value: string) =>
 /** A search snippet as safe HTML: escaped text, markdown punctuation dropped, matches marked. */
 export function snippetHtml(text: string): string {
 	const tidy = text
-		.replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
-		.replace(/[*_#>`~]+/g, '')
+		.replace(/\[([^\]]*)\]\((?:[^()]|\([^()]*\))*\)/g, '$1') // [text](url) → text
+		.replace(/^[ \t]*(?:#{1,6}|>+)[ \t]+/gm, '') // heading and quote markers
+		.replace(/[*_`~]+/g, '')
 		.replace(/\s+/g, ' ')
 		.trim();
 	return escapeHtml(tidy)
