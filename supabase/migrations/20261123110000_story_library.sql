@@ -93,20 +93,26 @@ create trigger reactions_count after insert or delete on public.reactions
   for each row execute function app.count_reaction();
 
 -- Announcements: a story was posted, edited, moderated or deleted; a story's reactions changed.
-create function app.announce_story() returns trigger
+-- The one trigger function for rows inside a workshop now also names deleted rows, and takes the
+-- column that identifies the change (TG_ARGV[1], default id): a reaction announces its story.
+create or replace function app.announce_row_change() returns trigger
 language plpgsql security definer set search_path = ''
 as $$
+declare
+  changed jsonb;
 begin
   if tg_op = 'DELETE' then
-    perform app.announce(old.workshop_id, 'story', old.id);
+    changed := to_jsonb(old);
   else
-    perform app.announce(new.workshop_id, 'story', new.id);
+    changed := to_jsonb(new);
   end if;
+  perform app.announce((changed ->> 'workshop_id')::uuid, tg_argv[0], (changed ->> coalesce(tg_argv[1], 'id'))::uuid);
   return null;
 end
 $$;
+
 create trigger stories_announce_insert_delete after insert or delete on public.stories
-  for each row execute function app.announce_story();
+  for each row execute function app.announce_row_change('story');
 -- Only what the room sees: not reaction counts (announced per reaction), not library moves.
 create trigger stories_announce_update after update on public.stories
   for each row
@@ -115,22 +121,9 @@ create trigger stories_announce_update after update on public.stories
         is distinct from
         (new.title, new.body, new.kind, new.perspective, new.feeling, new.company, new.themes, new.consent,
          new.author_name, new.hidden))
-  execute function app.announce_story();
-
-create function app.announce_reaction() returns trigger
-language plpgsql security definer set search_path = ''
-as $$
-begin
-  if tg_op = 'DELETE' then
-    perform app.announce(old.workshop_id, 'reaction', old.story_id);
-  else
-    perform app.announce(new.workshop_id, 'reaction', new.story_id);
-  end if;
-  return null;
-end
-$$;
+  execute function app.announce_row_change('story');
 create trigger reactions_announce after insert or delete on public.reactions
-  for each row execute function app.announce_reaction();
+  for each row execute function app.announce_row_change('reaction', 'story_id');
 
 -- Revealing hidden posts, or hiding them again, changes the whole wall at once.
 create function app.announce_wall() returns trigger

@@ -1,35 +1,20 @@
 // A whole live session in real Chromium: a facilitator on a laptop, a projector screen opened with a
 // screen link (no sign-in), and three phones. Each phone must follow the facilitator within a second.
 // SCREENSHOT=1 also writes the README's pictures of the screen, the control panel and a phone.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-	DEMO_PASSWORD,
-	findChromium,
-	launchChromium,
-	readmeScreenshot,
-	startServer,
-	type TestServer
-} from './server';
+import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { PHONE, browserSuite, findChromium, readmeScreenshot, signIn } from './server';
 
 const chromium = findChromium();
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const FOLLOW_MS = 1000;
 
 describe.skipIf(!chromium)('a live workshop in Chromium', () => {
-	let server: TestServer;
-	let browser: Browser;
-	const contexts: BrowserContext[] = [];
 	let facilitator: Page;
 	let screen: Page;
 	const phones: Page[] = [];
 
-	async function open(options: Parameters<Browser['newContext']>[0] = {}) {
-		const context = await browser.newContext({ baseURL: server.url, ...options });
-		context.setDefaultTimeout(15_000);
-		contexts.push(context);
-		return context.newPage();
-	}
+	const suite = browserSuite(chromium!);
+	const open = async (options: Parameters<Browser['newContext']>[0] = {}) => (await suite.open(options)).page;
 
 	/** Clicks a control on the panel and waits for the server to answer it. */
 	async function control(name: string | RegExp) {
@@ -49,23 +34,9 @@ describe.skipIf(!chromium)('a live workshop in Chromium', () => {
 		return Date.now() - started;
 	}
 
-	beforeAll(async () => {
-		server = await startServer();
-		browser = await launchChromium(chromium!);
-	}, 120_000);
-	afterAll(async () => {
-		for (const context of contexts) await context.close();
-		await browser?.close();
-		await server?.stop();
-	}, 60_000);
-
 	it('the facilitator signs in and opens the control panel of DEMO42', async () => {
 		facilitator = await open({ viewport: { width: 1280, height: 900 } });
-		await facilitator.goto('/login?next=/w/DEMO42/facilitate');
-		await facilitator.getByLabel('E-mail').fill('demo@example.com');
-		await facilitator.getByLabel('Password').fill(DEMO_PASSWORD);
-		await facilitator.getByRole('button', { name: 'Sign in' }).click();
-		await facilitator.waitForURL('**/w/DEMO42/facilitate');
+		await signIn(facilitator, 'demo@example.com', '/w/DEMO42/facilitate');
 		await facilitator.getByRole('heading', { name: 'Stage: Lobby' }).waitFor();
 	}, 60_000);
 

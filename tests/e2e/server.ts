@@ -1,7 +1,8 @@
 // Starts the built app the way a facilitator does (`node src/serve.js`), on a free port and a fresh
 // PGlite data directory, for browser tests. It does not build the app unless there is no build at all.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chromium as playwright, type Browser, type Page } from 'playwright-core';
+import { chromium as playwright, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
@@ -163,4 +164,51 @@ export async function readmeScreenshot(page: Page, name: string, fullPage = fals
 	const dir = path.join(ROOT, 'static', 'readme');
 	await mkdir(dir, { recursive: true });
 	await page.screenshot({ path: path.join(dir, name), fullPage });
+}
+
+export const PHONE = {
+	viewport: { width: 390, height: 844 },
+	deviceScaleFactor: 2,
+	isMobile: true,
+	hasTouch: true
+};
+
+/**
+ * A built server and Chromium for one describe block: started before its tests, and closed after
+ * them with every browser context the tests opened. Call inside the describe.
+ */
+export function browserSuite(chromiumPath: string) {
+	let server: TestServer | undefined;
+	let browser: Browser | undefined;
+	const contexts: BrowserContext[] = [];
+	beforeAll(async () => {
+		server = await startServer();
+		browser = await launchChromium(chromiumPath);
+	}, 120_000);
+	afterAll(async () => {
+		for (const context of contexts) await context.close();
+		await browser?.close();
+		await server?.stop();
+	}, 60_000);
+	return {
+		get server(): TestServer {
+			return server!;
+		},
+		/** A fresh browser context (its own cookies) on the server, and a page in it. */
+		async open(options: Parameters<Browser['newContext']>[0] = {}) {
+			const context = await browser!.newContext({ baseURL: server!.url, ...options });
+			context.setDefaultTimeout(15_000);
+			contexts.push(context);
+			return { context, page: await context.newPage() };
+		}
+	};
+}
+
+/** Signs in on the login page and waits to land on `next`. */
+export async function signIn(page: Page, email: string, next: string): Promise<void> {
+	await page.goto(`/login?next=${encodeURIComponent(next)}`);
+	await page.getByLabel('E-mail').fill(email);
+	await page.getByLabel('Password').fill(DEMO_PASSWORD);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await page.waitForURL(`**${next}`);
 }

@@ -2,18 +2,8 @@
 // Chromium: a participant joins from a phone, a facilitator signs in on a laptop.
 // SCREENSHOT=1 also writes the README's pictures to static/readme/.
 import { spawn } from 'node:child_process';
-import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-	DEMO_PASSWORD,
-	ROOT,
-	findChromium,
-	freePort,
-	launchChromium,
-	readmeScreenshot,
-	startServer,
-	type TestServer
-} from './server';
+import { describe, expect, it } from 'vitest';
+import { DEMO_PASSWORD, PHONE, ROOT, browserSuite, findChromium, freePort, readmeScreenshot } from './server';
 
 const chromium = findChromium();
 if (!chromium) {
@@ -23,7 +13,6 @@ if (!chromium) {
 	);
 }
 
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const DESKTOP = { viewport: { width: 1280, height: 800 } };
 
 /** Runs a process to its end, at most `timeoutMs`, and returns its exit code and output. */
@@ -46,30 +35,11 @@ function runToExit(args: string[], env: NodeJS.ProcessEnv, timeoutMs: number) {
 }
 
 describe.skipIf(!chromium)('smoke: the built app in Chromium', () => {
-	let server: TestServer;
-	let browser: Browser;
-	const contexts: BrowserContext[] = [];
-
-	async function newPage(options: Parameters<Browser['newContext']>[0]) {
-		const context = await browser.newContext({ baseURL: server.url, ...options });
-		context.setDefaultTimeout(15_000);
-		contexts.push(context);
-		return { context, page: await context.newPage() };
-	}
-
-	beforeAll(async () => {
-		server = await startServer();
-		browser = await launchChromium(chromium!);
-	}, 120_000);
-
-	afterAll(async () => {
-		for (const context of contexts) await context.close();
-		await browser?.close();
-		await server?.stop();
-	}, 60_000);
+	const suite = browserSuite(chromium!);
+	const newPage = suite.open;
 
 	it('reports a healthy, migrated PGlite database', async () => {
-		const response = await fetch(`${server.url}/api/health`);
+		const response = await fetch(`${suite.server.url}/api/health`);
 		expect(response.status).toBe(200);
 		const health = (await response.json()) as { ok: boolean; db: string; migrations: number };
 		expect(health.ok).toBe(true);
@@ -96,7 +66,7 @@ describe.skipIf(!chromium)('smoke: the built app in Chromium', () => {
 		await page.getByText('Customer excellence workshop').waitFor();
 
 		const cookieOf = async () =>
-			(await context.cookies(server.url)).find((cookie) => cookie.name === 'cx_p_DEMO42');
+			(await context.cookies(suite.server.url)).find((cookie) => cookie.name === 'cx_p_DEMO42');
 		const joined = await cookieOf();
 		expect(joined?.httpOnly).toBe(true);
 
@@ -145,14 +115,14 @@ describe.skipIf(!chromium)('smoke: the built app in Chromium', () => {
 
 	it('refuses a second server process on the same data directory', async () => {
 		// Its own port, so only the data directory's lock can make it fail.
-		const env = { ...server.env, PORT: String(await freePort()) };
+		const env = { ...suite.server.env, PORT: String(await freePort()) };
 		const second = await runToExit(['src/serve.js'], env, 30_000);
 		expect(second.code).not.toBe(0);
 		expect(second.output).toContain('already in use by another CX Workshop process');
 		expect(second.output).not.toContain('Listening on');
 
 		// The first one is unharmed.
-		const health = await fetch(`${server.url}/api/health`);
+		const health = await fetch(`${suite.server.url}/api/health`);
 		expect(((await health.json()) as { ok: boolean }).ok).toBe(true);
 	}, 40_000);
 });

@@ -1,45 +1,22 @@
 // Dream in real Chromium: two phones post a good and a bad story (one through a dropped connection),
 // the screen shows both live, the facilitator spotlights one, and after the workshop ends a leader
 // finds it in the library by a word from its body.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-	DEMO_PASSWORD,
-	findChromium,
-	launchChromium,
-	readmeScreenshot,
-	startServer,
-	type TestServer
-} from './server';
+import type { BrowserContext, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { PHONE, browserSuite, findChromium, readmeScreenshot, signIn } from './server';
 
 const chromium = findChromium();
-const PHONE = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const FOLLOW_MS = 1500;
 
 describe.skipIf(!chromium)('stories in Chromium', () => {
-	let server: TestServer;
-	let browser: Browser;
-	const contexts: BrowserContext[] = [];
 	let facilitator: Page;
 	let screen: Page;
 	let ana: Page;
 	let ben: Page;
 	let benContext: BrowserContext;
 
-	async function open(options: Parameters<Browser['newContext']>[0] = {}) {
-		const context = await browser.newContext({ baseURL: server.url, ...options });
-		context.setDefaultTimeout(15_000);
-		contexts.push(context);
-		return { context, page: await context.newPage() };
-	}
-
-	async function signIn(page: Page, email: string, next: string) {
-		await page.goto(`/login?next=${encodeURIComponent(next)}`);
-		await page.getByLabel('E-mail').fill(email);
-		await page.getByLabel('Password').fill(DEMO_PASSWORD);
-		await page.getByRole('button', { name: 'Sign in' }).click();
-		await page.waitForURL(`**${next}`);
-	}
+	const suite = browserSuite(chromium!);
+	const open = suite.open;
 
 	async function control(name: string | RegExp) {
 		const answered = facilitator.waitForResponse(
@@ -69,16 +46,6 @@ describe.skipIf(!chromium)('stories in Chromium', () => {
 		await phone.getByRole('checkbox', { name: 'speed' }).check();
 		await phone.getByLabel(story.consent).check();
 	}
-
-	beforeAll(async () => {
-		server = await startServer();
-		browser = await launchChromium(chromium!);
-	}, 120_000);
-	afterAll(async () => {
-		for (const context of contexts) await context.close();
-		await browser?.close();
-		await server?.stop();
-	}, 60_000);
 
 	it('the facilitator opens Dream; the screen and two phones follow', async () => {
 		const desk = await open({ viewport: { width: 1280, height: 900 } });

@@ -3,7 +3,6 @@
 // the database; this module turns the refusals into words for a phone.
 import {
 	STORIES_SHOWN,
-	type Consent,
 	type OwnStory,
 	type Perspective,
 	type ReactionCounts,
@@ -16,16 +15,20 @@ import { renderMarkdown } from './markdown';
 import { closedReason, PostingClosedError } from './moods';
 import type { Participant } from './participants';
 
-export interface StoryInput {
-	kind: StoryKind;
-	perspective: Perspective;
-	title: string;
-	body: string;
-	feeling: string | null;
-	company: string | null;
-	themes: string[];
-	consent: Consent;
-}
+/** What an author writes; the database adds the rest. */
+export type StoryInput = Omit<OwnStory, 'id' | 'hidden' | 'edited'>;
+
+/** The author's fields, in the order the statements below list their columns. */
+const authored = (input: StoryInput) => [
+	input.kind,
+	input.perspective,
+	input.title,
+	input.body,
+	input.feeling,
+	input.company,
+	input.themes,
+	input.consent
+];
 
 export class StoryRefusedError extends Error {}
 
@@ -78,18 +81,7 @@ export async function post(
 		await db.query(
 			`insert into stories (workshop_id, kind, perspective, title, body, feeling, company, themes, consent, idempotency_key)
 			 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-			[
-				me.workshopId,
-				input.kind,
-				input.perspective,
-				input.title,
-				input.body,
-				input.feeling,
-				input.company,
-				input.themes,
-				input.consent,
-				idempotencyKey
-			]
+			[me.workshopId, ...authored(input), idempotencyKey]
 		);
 	} catch (error) {
 		if (codeOf(error) !== UNIQUE_VIOLATION) return refused(db, me, error);
@@ -110,17 +102,7 @@ export async function edit(db: Handle, me: Participant, storyId: string, input: 
 			`update stories set kind = $2, perspective = $3, title = $4, body = $5, feeling = $6, company = $7,
 			        themes = $8, consent = $9
 			 where id = $1 returning id`,
-			[
-				storyId,
-				input.kind,
-				input.perspective,
-				input.title,
-				input.body,
-				input.feeling,
-				input.company,
-				input.themes,
-				input.consent
-			]
+			[storyId, ...authored(input)]
 		);
 	} catch (error) {
 		return refused(db, me, error);
