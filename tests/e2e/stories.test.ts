@@ -36,15 +36,19 @@ describe.skipIf(!chromium)('stories in Chromium', () => {
 		return { context, page };
 	}
 
+	/** The form for a new story (each of the author's stories has its own edit form too). */
+	const newStory = (phone: Page) => phone.getByRole('form', { name: 'Tell a story' });
+
 	async function fillStory(
 		phone: Page,
 		story: { kind: 'Good service' | 'Bad service'; title: string; body: string; consent: RegExp }
 	) {
-		await phone.getByRole('radio', { name: story.kind }).check();
-		await phone.getByLabel('Title').fill(story.title);
-		await phone.getByLabel('What happened?').fill(story.body);
-		await phone.getByRole('checkbox', { name: 'speed' }).check();
-		await phone.getByLabel(story.consent).check();
+		const form = newStory(phone);
+		await form.getByRole('radio', { name: story.kind }).check();
+		await form.getByLabel('Title').fill(story.title);
+		await form.getByLabel('What happened?').fill(story.body);
+		await form.getByRole('checkbox', { name: 'speed' }).check();
+		await form.getByLabel(story.consent).check();
 	}
 
 	it('the facilitator opens Dream; the screen and two phones follow', async () => {
@@ -82,8 +86,8 @@ describe.skipIf(!chromium)('stories in Chromium', () => {
 			consent: /anonymously/
 		});
 		await ben.reload();
-		await expect.poll(() => ben.getByLabel('Title').inputValue()).toBe('The thermostat saga');
-		expect(await ben.getByLabel(/anonymously/).isChecked()).toBe(true);
+		await expect.poll(() => newStory(ben).getByLabel('Title').inputValue()).toBe('The thermostat saga');
+		expect(await newStory(ben).getByLabel(/anonymously/).isChecked()).toBe(true);
 
 		await benContext.setOffline(true);
 		await ben.getByRole('button', { name: 'Post my story' }).click();
@@ -98,7 +102,7 @@ describe.skipIf(!chromium)('stories in Chromium', () => {
 		expect(await bad.getByRole('heading', { name: 'The thermostat saga' }).count()).toBe(1);
 		// After posting, the form is empty again and the draft is gone.
 		await ben.reload();
-		expect(await ben.getByLabel('Title').inputValue()).toBe('');
+		expect(await newStory(ben).getByLabel('Title').inputValue()).toBe('');
 	}, 30_000);
 
 	it('phones react to each other, live', async () => {
@@ -116,6 +120,17 @@ describe.skipIf(!chromium)('stories in Chromium', () => {
 			.getByText('1 Love it')
 			.waitFor({ timeout: FOLLOW_MS });
 		await readmeScreenshot(ben, 'phone-dream.png');
+	}, 30_000);
+
+	it('the author edits a story; the screen shows the change, marked edited', async () => {
+		const mine = ana.getByRole('article', { name: 'Fixed before I asked' });
+		await mine.locator('summary').click();
+		await mine.getByLabel('Title').fill('Fixed before I even asked');
+		await mine.getByRole('button', { name: 'Save changes' }).click();
+		const card = screen.getByRole('article', { name: 'Fixed before I even asked' });
+		await card.waitFor({ timeout: FOLLOW_MS });
+		expect(await card.textContent()).toContain('edited');
+		await ana.getByRole('heading', { name: 'Fixed before I even asked' }).waitFor();
 	}, 30_000);
 
 	it('the facilitator spotlights a story full-screen', async () => {

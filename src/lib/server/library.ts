@@ -23,8 +23,8 @@ export type LibrarySort = 'newest' | 'reacted';
 
 export const PAGE_SIZE = 20;
 export const EXPORT_LIMIT = 1000;
-/** Counting stops here: the page says "more than 1,000". */
-export const COUNT_CAP = 1000;
+/** Counting stops here (app.library_search): the page says "more than 200". */
+export const COUNT_CAP = 200;
 
 export interface LibraryStory {
 	id: string;

@@ -95,7 +95,7 @@ export const actions: Actions = {
 			}
 			throw err;
 		}
-		return { posted: 'story', key: idempotencyKey };
+		return { posted: 'story' };
 	},
 	deleteStory: async ({ request, params, cookies }) => {
 		const participant = await me(cookies, params.code);
