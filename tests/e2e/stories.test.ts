@@ -87,7 +87,11 @@ describe.skipIf(!chromium)('stories in Chromium', () => {
 		});
 		await ben.reload();
 		await expect.poll(() => newStory(ben).getByLabel('Title').inputValue()).toBe('The thermostat saga');
-		expect(await newStory(ben).getByLabel(/anonymously/).isChecked()).toBe(true);
+		expect(
+			await newStory(ben)
+				.getByLabel(/anonymously/)
+				.isChecked()
+		).toBe(true);
 
 		await benContext.setOffline(true);
 		await ben.getByRole('button', { name: 'Post my story' }).click();

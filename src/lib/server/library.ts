@@ -138,7 +138,8 @@ export function snippetHtml(text: string): string {
 const SNIPPET_CHARACTERS = 240;
 
 function toLibraryStory(row: StoryRow): LibraryStory {
-	const text = row.snippet ?? plainText(row.body);
+	// The opening of the story is enough for a snippet (and keeps a 4,000-character one cheap).
+	const text = row.snippet ?? plainText(row.body.slice(0, SNIPPET_CHARACTERS * 4));
 	const clipped =
 		!row.snippet && text.length > SNIPPET_CHARACTERS ? `${text.slice(0, SNIPPET_CHARACTERS)}…` : text;
 	return {
@@ -193,19 +194,24 @@ export async function exportStories(
 	return (await read(db, ids, undefined)).map((row) => ({ ...toLibraryStory(row), body: row.body }));
 }
 
-/** What the filter form offers: the organisation's teams and ended workshops. */
+// The newest workshops are offered as a filter; older ones are reached from their stories' pages.
+const FACET_WORKSHOPS = 60;
+
+/** What the filter form offers: the organisation's teams and most recent ended workshops. */
 export async function facets(
 	db: Handle,
-	orgId: string
+	orgId: string,
+	selectedWorkshop?: string
 ): Promise<{ teams: string[]; workshops: { id: string; title: string; endedAt: Date }[] }> {
 	const teams = await db.query<{ team_name: string }>(
 		`select distinct team_name from workshops where org_id = $1 and team_name is not null order by team_name`,
 		[orgId]
 	);
+	// The selected workshop first, so a link to an older workshop's stories still shows its name.
 	const workshops = await db.query<{ id: string; title: string; endedAt: Date }>(
 		`select id, title, ended_at as "endedAt" from workshops where org_id = $1 and status = 'ended'
-		 order by ended_at desc limit 200`,
-		[orgId]
+		 order by id = $2 desc nulls last, ended_at desc limit ${FACET_WORKSHOPS}`,
+		[orgId, selectedWorkshop ?? null]
 	);
 	return { teams: teams.map((row) => row.team_name), workshops };
 }

@@ -14,6 +14,6 @@ export const load: PageServerLoad = async ({ locals, url }) => {
 		...base,
 		results: await library.search(tx, orgId, query.filters, query.sort, query.page),
 		featured: isFiltered(query.filters) || query.page > 1 ? [] : await library.featured(tx, orgId, 6),
-		facets: await library.facets(tx, orgId)
+		facets: await library.facets(tx, orgId, query.filters.workshop)
 	}));
 };
