@@ -1,4 +1,5 @@
 // The bench's output: a human-readable summary, then one JSON object per line for machines.
+import { describeSamples, hrefOf } from './library.js';
 import { describe, round } from './stats.js';
 
 export const PAGE_JS_GOAL_KB = 50;
@@ -177,4 +178,135 @@ export function printPageJs(js, route, skipped) {
 		gzip_level: 9,
 		goal_gzip_kb: PAGE_JS_GOAL_KB
 	};
+}
+
+// The story library (--library) ------------------------------------------------------------------
+
+export const LIBRARY_GOAL_P95_MS = 50;
+
+/**
+ * @typedef {object} LibraryFacts
+ * @property {import('./run.js').Options} options
+ * @property {import('./library.js').LibraryQuery[]} queries
+ * @property {string[]} missing paths that answered 404; their types were not measured
+ * @property {number} loadS generating and loading the stories
+ * @property {Map<string, import('./library.js').DatabaseTiming>} database app.library_search alone
+ * @property {import('./library.js').Sample[]} solo one request at a time
+ * @property {import('./library.js').Sample[]} samples the mix
+ * @property {number} mixS
+ * @property {number} cpuPct the app process during the mix, % of one core
+ * @property {number | null} dbCpuPct PostgreSQL's backends during the mix
+ * @property {number} peakRssMb
+ * @property {string[]} stderr
+ */
+
+/**
+ * Everything about one query type, or about the pages overall.
+ * @param {LibraryFacts} f
+ * @param {(name: string) => boolean} includes
+ */
+function libraryGroup(f, includes) {
+	const mixed = describeSamples(f.samples.filter((s) => includes(s.name)));
+	const solo = describeSamples(f.solo.filter((s) => includes(s.name)));
+	return { mixed, solo };
+}
+
+/**
+ * The library bench as one JSON-able object. p50/p95/max_ms cover every /library page request of
+ * the mix (the search and filter queries); the export has its own entry in by_type.
+ * @param {LibraryFacts} f
+ */
+export function libraryLine(f) {
+	const pages = new Set(f.queries.filter((q) => q.path === '/library').map((q) => q.name));
+	const overall = libraryGroup(f, (name) => pages.has(name));
+	/** @type {Record<string, Record<string, number | string | null>>} */
+	const byType = {};
+	for (const query of f.queries) {
+		const { mixed, solo } = libraryGroup(f, (name) => name === query.name);
+		const db = f.database.get(query.name);
+		byType[query.name] = {
+			url: hrefOf(query),
+			n: mixed.latency.n,
+			p50_ms: mixed.latency.p50,
+			p95_ms: mixed.latency.p95,
+			max_ms: mixed.latency.max,
+			bytes: mixed.bytes,
+			failures: mixed.failures + solo.failures,
+			solo_ms: solo.latency.p50,
+			db_p50_ms: db?.latency.p50 ?? null,
+			db_max_ms: db?.latency.max ?? null,
+			matches: db?.matches ?? null,
+			term_stories: db?.termStories ?? null
+		};
+	}
+	const all = describeSamples([...f.samples, ...f.solo]);
+	return {
+		bench: 'library',
+		engine: f.options.engine,
+		stories: f.options.stories,
+		requests: f.samples.length,
+		concurrency: f.options.concurrency,
+		p50_ms: overall.mixed.latency.p50,
+		p95_ms: overall.mixed.latency.p95,
+		max_ms: overall.mixed.latency.max,
+		goal_p95_ms: LIBRARY_GOAL_P95_MS,
+		failures: all.failures,
+		missing: f.missing,
+		load_s: round(f.loadS),
+		requests_per_s: f.mixS ? round(f.samples.length / f.mixS) : null,
+		cpu_pct: Math.round(f.cpuPct),
+		db_cpu_pct: f.dbCpuPct === null ? null : Math.round(f.dbCpuPct),
+		peak_rss_mb: Math.round(f.peakRssMb),
+		server_stderr_lines: f.stderr.length,
+		by_type: byType
+	};
+}
+
+/** @param {LibraryFacts} f */
+export function printLibrary(f) {
+	const line = libraryLine(f);
+	const cell = (/** @type {number | string | null | undefined} */ value, /** @type {number} */ width) =>
+		String(value ?? '–').padStart(width);
+	console.log(
+		`\n=== story library: ${f.options.engine}, ${f.options.stories.toLocaleString('en')} stories ` +
+			`(loaded in ${line.load_s} s), ${line.requests} requests ${f.options.concurrency} at a time ===`
+	);
+	console.log(
+		`${'type'.padEnd(15)}${cell('matches', 8)}${cell('db p50', 8)}${cell('solo', 8)}` +
+			`${cell('p50', 8)}${cell('p95', 8)}${cell('max', 8)}${cell('kB', 8)}${cell('fail', 6)}  url`
+	);
+	for (const [name, t] of Object.entries(line.by_type)) {
+		const matches = t.matches === null ? null : Number(t.matches) > 200 ? '>200' : t.matches;
+		const kb = t.bytes === null ? null : (Number(t.bytes) / 1024).toFixed(1);
+		console.log(
+			`${name.padEnd(15)}${cell(matches, 8)}${cell(t.db_p50_ms, 8)}${cell(t.solo_ms, 8)}` +
+				`${cell(t.p50_ms, 8)}${cell(t.p95_ms, 8)}${cell(t.max_ms, 8)}${cell(kb, 8)}${cell(t.failures, 6)}  ${t.url}`
+		);
+	}
+	const met = line.p95_ms !== null && line.p95_ms <= LIBRARY_GOAL_P95_MS ? 'met' : 'NOT met';
+	console.log(
+		`${'pages'.padEnd(15)}p50 ${line.p50_ms} / p95 ${line.p95_ms} / max ${line.max_ms} ms — ` +
+			`goal p95 ≤ ${LIBRARY_GOAL_P95_MS} ms: ${met}`
+	);
+	const terms = Object.entries(line.by_type).filter(([, t]) => t.term_stories !== null);
+	if (terms.length) {
+		const share = (/** @type {number} */ n) => `${((100 * n) / f.options.stories).toFixed(n ? 2 : 0)} %`;
+		console.log(
+			`${'search text in'.padEnd(15)}` +
+				terms.map(([name, t]) => `${name} ${t.term_stories} (${share(Number(t.term_stories))})`).join(', ')
+		);
+	}
+	if (f.missing.length)
+		console.log(`${'MISSING'.padEnd(15)}${f.missing.join(', ')} answered 404: not measured`);
+	const errors = describeSamples([...f.samples, ...f.solo]).errors;
+	if (errors.length) console.log(`${'errors'.padEnd(15)}${errors.slice(0, 5).join('; ')}`);
+	console.log(
+		`${'server'.padEnd(15)}${line.cpu_pct} % of one core during the mix` +
+			(line.db_cpu_pct === null ? '' : `, PostgreSQL backends ${line.db_cpu_pct} %`) +
+			`; ${line.requests_per_s} requests/s; peak RSS ${line.peak_rss_mb} MB`
+	);
+	if (f.stderr.length)
+		console.log(
+			`${'server stderr'.padEnd(15)}${f.stderr.length} lines; first ones:\n  ${f.stderr.slice(0, 10).join('\n  ')}`
+		);
 }

@@ -6,22 +6,42 @@
 //
 //   node tests/bench/run.js [--phones 500] [--engine pglite|postgres] [--rate 50] [--seconds 20]
 //                           [--no-build | --build] [--posts json|html] [--timeout 300]
+//   node tests/bench/run.js --library [--engine pglite|postgres] [--stories 100000] [--requests N]
+//                           [--concurrency 1] [--no-build | --build] [--timeout 900]
+//
+// With --library it benchmarks the story library instead: generated stories (--stories 100000),
+// then searches and filters through GET /library and the CSV export as the demo leader
+// (--requests, --concurrency 1: one leader browsing). See library.js.
 //
 // --posts json (default) posts as an enhanced form does (what a phone with JavaScript sends);
 // html posts as a plain form. Builds only when build/ is older than src/ (--build forces it).
 // PostgreSQL: BENCH_PG_URL or --pg-url names the server (its `postgres` database); the bench drops
 // and re-creates the database cx_bench on it, and drops it at the end.
 //
-// The last lines of output are one JSON object each ({"bench":"live",…} and {"bench":"page-js",…}).
+// The last lines of output are one JSON object each ({"bench":"live",…} and {"bench":"page-js",…};
+// {"bench":"library",…} with --library).
 // Exit code: 0 all good; 3 finished, but with lost events, failed or lost posts, or phones that
-// could not connect; 1 crashed or timed out.
+// could not connect (library: requests not answered 200, or an endpoint missing); 1 crashed or
+// timed out.
 import { spawnSync } from 'node:child_process';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { agent, resent } from './http.js';
+import {
+	libraryQueries,
+	loadStories,
+	missingPaths,
+	mix,
+	openPglite,
+	openPostgres,
+	pgliteApp,
+	sequential,
+	signInLeader,
+	timeDatabase
+} from './library.js';
 import { Observations } from './observations.js';
 import { CHROMIUM, measurePageJs } from './pageJs.js';
-import { liveLine, printLive, printPageJs } from './report.js';
+import { libraryLine, liveLine, printLibrary, printLive, printPageJs } from './report.js';
 import {
 	build,
 	buildIsStale,
@@ -53,6 +73,9 @@ const PG_DATABASE = 'cx_bench';
 const STAGE_TIMEOUT_MS = 15_000;
 const QUIET_MS = 3_000;
 const DRAIN_MAX_MS = 60_000;
+/** Library: requests per query type when --requests is not given, and app.library_search runs per type. */
+const LIBRARY_REQUESTS_PER_TYPE = 30;
+const LIBRARY_DB_RUNS = 10;
 
 /**
  * @typedef {object} Options
@@ -64,6 +87,10 @@ const DRAIN_MAX_MS = 60_000;
  * @property {'json' | 'html'} posts
  * @property {string} pgUrl
  * @property {number} timeoutS
+ * @property {boolean} library the story library benchmark instead of the live workshop
+ * @property {number} stories library: how many to generate
+ * @property {number | null} requests library: in the measured mix (null: 30 per query type)
+ * @property {number} concurrency library: requests in flight at a time
  */
 
 const started = performance.now();
@@ -107,7 +134,11 @@ function readOptions() {
 				type: 'string',
 				default: process.env.BENCH_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres'
 			},
-			timeout: { type: 'string', default: '300' }
+			timeout: { type: 'string' },
+			library: { type: 'boolean', default: false },
+			stories: { type: 'string', default: '100000' },
+			requests: { type: 'string' },
+			concurrency: { type: 'string', default: '1' }
 		}
 	});
 	const positive = (/** @type {string} */ name, /** @type {string} */ raw) => {
@@ -129,7 +160,12 @@ function readOptions() {
 		build: values['no-build'] ? 'never' : values.build ? 'always' : 'auto',
 		posts: values.posts,
 		pgUrl: values['pg-url'],
-		timeoutS: positive('timeout', values.timeout)
+		// Loading 100,000 stories into PGlite alone takes about half a minute.
+		timeoutS: positive('timeout', values.timeout ?? (values.library ? '900' : '300')),
+		library: values.library,
+		stories: Math.round(positive('stories', values.stories)),
+		requests: values.requests === undefined ? null : Math.round(positive('requests', values.requests)),
+		concurrency: Math.round(positive('concurrency', values.concurrency))
 	};
 }
 
@@ -180,7 +216,7 @@ async function startApp(options) {
 	activeServer = server;
 	cleanups.push(() => server.stop());
 	log(`server pid ${server.pid} on ${server.url} (${options.engine})`);
-	return server;
+	return { server, databaseUrl };
 }
 
 /**
@@ -379,7 +415,149 @@ async function measure(server, options) {
 async function bench(options) {
 	ensureOpenFiles(options.phones);
 	buildIfNeeded(options);
-	return measure(await startApp(options), options);
+	return measure((await startApp(options)).server, options);
+}
+
+// The story library (--library) ------------------------------------------------------------------
+
+/**
+ * @typedef {object} LibraryData
+ * @property {import('./server.js').BenchServer} server running on the loaded database
+ * @property {number} loadS
+ * @property {Map<string, import('./library.js').DatabaseTiming>} database
+ */
+
+/**
+ * Loads the stories and times app.library_search on its own, in a database the bench opened.
+ * @param {import('./library.js').BenchDatabase} db
+ * @param {Options} options
+ * @param {import('./library.js').LibraryQuery[]} queries
+ */
+async function loadAndTime(db, options, queries) {
+	phase = 'loading stories';
+	log(`generating ${options.stories.toLocaleString('en')} stories (library-stories.sql)…`);
+	const loadS = await loadStories(db, options.stories);
+	log(`loaded in ${loadS.toFixed(1)} s`);
+	phase = 'timing app.library_search';
+	log(`app.library_search as the leader, ${LIBRARY_DB_RUNS} times per query type…`);
+	return { loadS, database: await timeDatabase(db, queries, LIBRARY_DB_RUNS) };
+}
+
+/**
+ * PostgreSQL: the app migrates and seeds, then the bench loads the stories beside it.
+ * @param {Options} options
+ * @param {import('./library.js').LibraryQuery[]} queries
+ * @returns {Promise<LibraryData>}
+ */
+async function libraryOnPostgres(options, queries) {
+	const { server, databaseUrl } = await startApp(options);
+	const db = await openPostgres(/** @type {string} */ (databaseUrl));
+	try {
+		return { server, ...(await loadAndTime(db, options, queries)) };
+	} finally {
+		await db.close();
+	}
+}
+
+/**
+ * PGlite: one process per data directory, so the app migrates and seeds, stops, the bench loads
+ * the stories into the same directory, and the app starts again on it.
+ * @param {Options} options
+ * @param {import('./library.js').LibraryQuery[]} queries
+ * @returns {Promise<LibraryData>}
+ */
+async function libraryOnPglite(options, queries) {
+	phase = 'server start';
+	const app = await pgliteApp();
+	cleanups.push(() => app.remove());
+	log('starting the app on PGlite to migrate and seed the demo…');
+	const seeding = await app.start();
+	activeServer = seeding;
+	cleanups.push(() => seeding.stop());
+	log(`migrated and seeded PGlite in ${app.dataDir}; stopping the server to load stories`);
+	await seeding.stop();
+	const db = await openPglite(app.dataDir);
+	/** @type {Omit<LibraryData, 'server'>} */
+	let loaded;
+	try {
+		loaded = await loadAndTime(db, options, queries);
+	} finally {
+		await db.close();
+	}
+	phase = 'server start';
+	const server = await app.start();
+	activeServer = server;
+	cleanups.push(() => server.stop());
+	log(`server pid ${server.pid} on ${server.url} (pglite)`);
+	return { server, ...loaded };
+}
+
+/**
+ * Over HTTP as the leader: warm-up, each type alone, then the mix.
+ * @param {LibraryData} data
+ * @param {Options} options
+ * @param {import('./library.js').LibraryQuery[]} queries
+ */
+async function measureLibrary(data, options, queries) {
+	const { url, pid } = data.server;
+	phase = 'sign-in';
+	const session = await signInLeader(url);
+	const missing = await missingPaths(url, session, queries);
+	if (missing.length) log(`missing (404): ${missing.join(', ')}: their query types are not measured`);
+	const measured = queries.filter((query) => !missing.includes(query.path));
+
+	phase = 'warm-up';
+	await sequential(url, session, measured, 2);
+	phase = 'solo requests';
+	const solo = await sequential(url, session, measured, 3);
+
+	phase = 'request mix';
+	const total = options.requests ?? LIBRARY_REQUESTS_PER_TYPE * queries.length;
+	log(`${total} requests, ${options.concurrency} at a time, ${measured.length} query types…`);
+	const dbCpu = () =>
+		options.engine === 'postgres' ? databaseCpu(options.pgUrl, PG_DATABASE) : Promise.resolve(null);
+	const dbBefore = await dbCpu();
+	const cpuBefore = processStats(pid).cpuSeconds;
+	const { samples, seconds } = measured.length
+		? await mix(url, session, measured, { total, concurrency: options.concurrency })
+		: { samples: [], seconds: 0 };
+	const cpuSeconds = processStats(pid).cpuSeconds - cpuBefore;
+	const dbAfter = await dbCpu();
+	const dbSeconds =
+		dbBefore && dbAfter && [...dbAfter].reduce((sum, [id, s]) => sum + s - (dbBefore.get(id) ?? 0), 0);
+	log(`${samples.length} requests answered in ${seconds.toFixed(1)} s`);
+
+	/** @type {import('./report.js').LibraryFacts} */
+	const facts = {
+		options,
+		queries,
+		missing,
+		loadS: data.loadS,
+		database: data.database,
+		solo,
+		samples,
+		mixS: seconds,
+		cpuPct: seconds ? (100 * cpuSeconds) / seconds : 0,
+		dbCpuPct: typeof dbSeconds === 'number' && seconds ? (100 * dbSeconds) / seconds : null,
+		peakRssMb: processStats(pid).peakRssMb,
+		stderr: data.server.errorLines()
+	};
+	const line = libraryLine(facts);
+	printLibrary(facts);
+	console.log('');
+	console.log(JSON.stringify(line));
+	return line.failures === 0 && missing.length === 0 ? 0 : 3;
+}
+
+/** @param {Options} options */
+async function libraryBench(options) {
+	buildIfNeeded(options);
+	const queries = libraryQueries();
+	const data =
+		options.engine === 'postgres'
+			? await libraryOnPostgres(options, queries)
+			: await libraryOnPglite(options, queries);
+	return measureLibrary(data, options, queries);
 }
 
 async function main() {
@@ -395,7 +573,7 @@ async function main() {
 				options.timeoutS * 1000
 			);
 		});
-		code = await Promise.race([bench(options), timedOut]);
+		code = await Promise.race([options.library ? libraryBench(options) : bench(options), timedOut]);
 	} catch (error) {
 		console.error(
 			`\nbench failed during ${phase}: ${error instanceof Error ? (error.stack ?? error.message) : error}`

@@ -126,18 +126,19 @@ export async function databaseCpu(adminUrl, database) {
  * @typedef {object} BenchServer
  * @property {string} url
  * @property {number} pid
- * @property {() => Promise<void>} stop SIGTERM, wait, remove the temp dir
+ * @property {() => Promise<void>} stop SIGTERM, wait, remove the temp dir (not a dataDir given)
  * @property {(n: number) => string[]} tail the last n lines the server printed
  * @property {() => string[]} errorLines lines printed on stderr
  */
 
 /**
- * @param {{ databaseUrl?: string }} options no databaseUrl = PGlite in a fresh temp DATA_DIR
+ * @param {{ databaseUrl?: string, dataDir?: string }} options no databaseUrl = PGlite, in `dataDir`
+ *   (kept on stop, for a second start on the same data) or else a fresh temp DATA_DIR
  * @returns {Promise<BenchServer>}
  */
-export async function startServer({ databaseUrl }) {
+export async function startServer({ databaseUrl, dataDir: givenDataDir }) {
 	const port = await freePort();
-	const dataDir = await mkdtemp(path.join(os.tmpdir(), 'cx-bench-'));
+	const dataDir = givenDataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'cx-bench-')));
 	/** @type {NodeJS.ProcessEnv} */
 	const env = {
 		...process.env,
@@ -196,7 +197,7 @@ export async function startServer({ databaseUrl }) {
 			await exited;
 			clearTimeout(killer);
 		}
-		await rm(dataDir, { recursive: true, force: true });
+		if (!givenDataDir) await rm(dataDir, { recursive: true, force: true });
 	};
 
 	try {
