@@ -1,8 +1,9 @@
 // A workshop's live state in the browser: starts from the server-rendered snapshot, follows the
 // stream's versioned deltas, and resyncs from a fresh snapshot whenever it notices a gap.
 import type { Audience, Delta, MoodLine, Presence, RoomState, Snapshot, WorkshopState } from './live';
-import { MOOD_LINES_SHOWN, NAMES_SHOWN } from './live';
-import { STORIES_SHOWN, type StoryCard } from './stories';
+import { MOOD_LINES_SHOWN, NAMES_SHOWN, STORIES_SHOWN } from './live';
+import type { StoryCard } from './stories';
+import { getContext, setContext } from 'svelte';
 
 export class LiveWorkshop {
 	workshop = $state() as WorkshopState;
@@ -100,4 +101,15 @@ function addLine(lines: MoodLine[], line: MoodLine): MoodLine[] {
 
 export function liveUrl(joinCode: string, audience: Audience): string {
 	return audience === 'participant' ? `/w/${joinCode}/events` : `/w/${joinCode}/events?as=${audience}`;
+}
+
+const LIVE = Symbol('live workshop');
+
+/** Shares a page's live workshop with the components and child pages below it. */
+export function setLive(live: LiveWorkshop): LiveWorkshop {
+	return setContext(LIVE, live);
+}
+
+export function getLive(): LiveWorkshop {
+	return getContext<LiveWorkshop>(LIVE);
 }

@@ -91,3 +91,5 @@ export interface Presence {
 
 export const NAMES_SHOWN = 60;
 export const MOOD_LINES_SHOWN = 40;
+/** Newest first, at most this many stories on the wall and phones. */
+export const STORIES_SHOWN = 60;

@@ -63,6 +63,15 @@ export function neighbour(id: Stage, step: -1 | 1): Stage | null {
 	return STAGE_IDS[STAGE_IDS.indexOf(id) + step] ?? null;
 }
 
+/** Stages whose phone page is their own route (with only their own code); the rest share /w/CODE. */
+const STAGE_PAGES: Partial<Record<Stage, string>> = { dream: 'dream' };
+
+/** Where a phone belongs while the workshop is in `stage`. */
+export function stagePath(code: string, stage: Stage, ended: boolean): string {
+	const page = ended ? undefined : STAGE_PAGES[stage];
+	return page ? `/w/${code}/${page}` : `/w/${code}`;
+}
+
 export const MOOD_FACES = ['😞', '🙁', '😐', '🙂', '😄'] as const;
 export const MOOD_WORDS = ['Awful', 'Poor', 'Okay', 'Good', 'Great'] as const;
 export const MOOD_LINE_MAX = 140;

@@ -82,9 +82,6 @@ export interface OwnStory {
 	edited: boolean;
 }
 
-/** Newest first, at most this many on the wall and phones. */
-export const STORIES_SHOWN = 60;
-
 /** Normalises free tags: lower case, single spaces, no duplicates, starter themes first. */
 export function normaliseThemes(values: string[]): string[] {
 	const seen = new Set<string>();

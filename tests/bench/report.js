@@ -171,7 +171,7 @@ export function printPageJs(js, route, skipped) {
 	);
 	return {
 		bench: 'page-js',
-		route: '/w/CODE',
+		route: route.replace(/^\/w\/[^/]+/, '/w/CODE'),
 		chunks: js.chunks.length,
 		gzip_kb: round(gzip / 1024),
 		raw_kb: round(raw / 1024),

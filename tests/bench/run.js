@@ -338,19 +338,30 @@ async function drain() {
 }
 
 /**
- * The participant page's JavaScript, loaded by a freshly joined phone in Chromium.
+ * The participant page's JavaScript, loaded by a freshly joined phone in Chromium: the workshop's
+ * main page (where the run left it, in Explore), then Dream's page of its own.
  * @param {string} url
+ * @param {string} session the facilitator's, to move the room to Dream
+ * @returns {Promise<{ route: string, js: Awaited<ReturnType<typeof measurePageJs>>, skipped: string }[]>}
  */
-async function pageJs(url) {
+async function pageJs(url, session) {
 	phase = 'page JavaScript';
-	try {
-		const { cookie } = await join(url, 'Page weigher');
-		const value = cookie.slice(PHONE_COOKIE.length + 1);
-		const js = await measurePageJs(url, `/w/${CODE}`, { name: PHONE_COOKIE, value });
-		return { js, skipped: js ? '' : `no Chromium at ${CHROMIUM}` };
-	} catch (error) {
-		return { js: null, skipped: messageOf(error) };
+	const pages = [];
+	for (const { stage, route } of [
+		{ stage: 'explore', route: `/w/${CODE}` },
+		{ stage: 'dream', route: `/w/${CODE}/dream` }
+	]) {
+		try {
+			if (stage !== 'explore') await moveStage(url, session, stage, 'json');
+			const { cookie } = await join(url, `Page weigher (${stage})`);
+			const value = cookie.slice(PHONE_COOKIE.length + 1);
+			const js = await measurePageJs(url, route, { name: PHONE_COOKIE, value });
+			pages.push({ route, js, skipped: js ? '' : `no Chromium at ${CHROMIUM}` });
+		} catch (error) {
+			pages.push({ route, js: null, skipped: messageOf(error) });
+		}
 	}
+	return pages;
 }
 
 /**
@@ -392,15 +403,15 @@ async function measure(server, options) {
 		stderr: server.errorLines(),
 		resent: resent.count
 	};
-	const { js, skipped } = await pageJs(url);
+	const pages = await pageJs(url, session);
 
 	// The human-readable part first; the JSON lines close the output.
 	const live = liveLine(facts);
 	printLive(facts);
-	const page = printPageJs(js, `/w/${CODE}`, skipped);
+	const weighed = pages.map(({ route, js, skipped }) => printPageJs(js, route, skipped));
 	console.log('');
 	console.log(JSON.stringify(live));
-	if (page) console.log(JSON.stringify(page));
+	for (const page of weighed) if (page) console.log(JSON.stringify(page));
 
 	const clean =
 		live.lost === 0 &&

@@ -84,12 +84,15 @@ describe('stories and the library over HTTP', () => {
 		facilitator = await signIn('demo@example.com');
 		expect((await post('/w/DEMO42/facilitate?/stage', facilitator, { stage: 'dream' })).status).toBe(200);
 		phone = await joinAs('Casey');
+		// Dream has a page of its own: a phone without JavaScript is sent there when it reloads.
+		const main = await request('/w/DEMO42', phone);
+		expect([main.status, main.headers.get('location')]).toEqual([303, '/w/DEMO42/dream']);
 		const fields = { ...HOSTILE, key: randomUUID() };
 		for (let attempt = 0; attempt < 3; attempt++) {
-			const response = await post('/w/DEMO42?/story', phone, fields);
+			const response = await post('/w/DEMO42/dream?/story', phone, fields);
 			expect(response.status).toBe(200);
 		}
-		const page = await (await request('/w/DEMO42', phone)).text();
+		const page = await (await request('/w/DEMO42/dream', phone)).text();
 		expect(page.match(/Hold music/g)?.length).toBeGreaterThan(0);
 		expect(page).toContain('Your stories (1)');
 	});
@@ -103,7 +106,7 @@ describe('stories and the library over HTTP', () => {
 		['an unknown field', { author_name: 'The CEO' }, 'Unexpected field'],
 		['too many tags', { tags: Array.from({ length: 13 }, (_, i) => `tag${i}`).join(',') }, 'at most 12']
 	])('a story with %s is refused with a message, keeping what was typed', async (_case, change, message) => {
-		const response = await post('/w/DEMO42?/story', phone, { ...HOSTILE, key: randomUUID(), ...change });
+		const response = await post('/w/DEMO42/dream?/story', phone, { ...HOSTILE, key: randomUUID(), ...change });
 		expect(response.status).toBe(400);
 		const html = await response.text();
 		expect(html).toContain(message);
@@ -113,7 +116,7 @@ describe('stories and the library over HTTP', () => {
 	it('the screen and the phones get the hostile story only as sanitised HTML', async () => {
 		const screen = await (await request('/w/DEMO42/screen', facilitator)).text();
 		expect(screen).toContain('Forty minutes of hold music.');
-		for (const html of [screen, await (await request('/w/DEMO42', await joinAs('Dee'))).text()]) {
+		for (const html of [screen, await (await request('/w/DEMO42/dream', await joinAs('Dee'))).text()]) {
 			expect(executable(html)).toEqual([]);
 		}
 	});
@@ -121,6 +124,8 @@ describe('stories and the library over HTTP', () => {
 	it('after the end, a leader searches the library, opens the story and exports the selection', async () => {
 		const ended = await post('/w/DEMO42/facilitate?/end', facilitator, { confirm: 'yes' });
 		expect(ended.status).toBe(200);
+		const dream = await request('/w/DEMO42/dream', phone);
+		expect([dream.status, dream.headers.get('location')]).toEqual([303, '/w/DEMO42']);
 		const leader = await signIn('leader@example.com');
 
 		const results = await request('/library?q=hold+music&kind=bad', leader);

@@ -1,8 +1,8 @@
 // Dream: participants post good and bad service stories, edit or delete their own while Dream is
 // open, and react to others'. Facilitators hide and spotlight them. Every rule is a row policy in
 // the database; this module turns the refusals into words for a phone.
+import { STORIES_SHOWN } from '$lib/live';
 import {
-	STORIES_SHOWN,
 	type OwnStory,
 	type Perspective,
 	type ReactionCounts,

@@ -1,0 +1,48 @@
+// What every page of a phone in a workshop shares: who the phone is, the page for each stage, and
+// the "ready to move on" mark, which each stage's page offers.
+import { normaliseJoinCode } from '$lib/joinCode';
+import type { WorkshopState } from '$lib/live';
+import { STAGE_IDS, stagePath } from '$lib/stages';
+import { parseForm } from '$lib/validation';
+import { error, redirect, type Cookies, type RequestEvent } from '@sveltejs/kit';
+import * as v from 'valibot';
+import { system } from './db';
+import { rejectForm } from './forms';
+import { participantAccess } from './liveAccess';
+import * as participants from './participants';
+
+/** The participant this phone is in the workshop `rawCode`; to the join page if none. */
+export async function phoneParticipant(cookies: Cookies, rawCode: string): Promise<participants.Participant> {
+	const code = normaliseJoinCode(rawCode);
+	if (!code) error(404, 'That is not a workshop code.');
+	const participant = await participantAccess(cookies, code);
+	if (!participant) redirect(303, `/j/${code}`);
+	return participant;
+}
+
+/**
+ * Sends a phone that loads a stage's page while the workshop is elsewhere to the right page
+ * (phones without JavaScript land there on their next reload).
+ */
+export function redirectToStage(code: string, workshop: WorkshopState, pathname: string): void {
+	const path = stagePath(code, workshop.stage, workshop.status === 'ended');
+	if (path !== pathname) redirect(303, path);
+}
+
+const Ready = v.object({
+	stage: v.picklist(STAGE_IDS, 'Unknown stage.'),
+	ready: v.picklist(['yes', 'no'])
+});
+
+export async function readyAction({ request, params, cookies }: RequestEvent) {
+	const participant = await phoneParticipant(cookies, params.code ?? '');
+	const parsed = parseForm(await request.formData(), Ready);
+	if (!parsed.ok) return rejectForm(400, parsed.errors);
+	await participants.setReady(
+		participants.asParticipant(system(), participant),
+		participant,
+		parsed.data.stage,
+		parsed.data.ready === 'yes'
+	);
+	return { posted: 'ready' };
+}

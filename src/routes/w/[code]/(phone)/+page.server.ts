@@ -1,0 +1,49 @@
+import { MOOD_LINE_MAX } from '$lib/stages';
+import { rejectForm } from '$lib/server/forms';
+import * as moods from '$lib/server/moods';
+import * as participants from '$lib/server/participants';
+import { phoneParticipant, readyAction, redirectToStage } from '$lib/server/phone';
+import { system } from '$lib/server/db';
+import { parseForm, text } from '$lib/validation';
+import * as v from 'valibot';
+import type { Actions, PageServerLoad } from './$types';
+
+const Mood = v.object({
+	score: v.pipe(
+		v.string(),
+		v.transform(Number),
+		v.integer('Pick how it left you feeling.'),
+		v.minValue(1, 'Pick how it left you feeling.'),
+		v.maxValue(5, 'Pick how it left you feeling.')
+	),
+	line: v.optional(v.union([v.literal(''), text('Your line', 1, MOOD_LINE_MAX)]), '')
+});
+
+// The lobby and Explore (and, until they have pages of their own, Grow, Excite and Wrap-up).
+export const load: PageServerLoad = async ({ params, cookies, parent, url }) => {
+	const { code, snapshot } = await parent();
+	redirectToStage(code, snapshot.workshop, url.pathname);
+	const participant = await phoneParticipant(cookies, params.code);
+	return { mood: await moods.mine(participants.asParticipant(system(), participant), participant) };
+};
+
+export const actions: Actions = {
+	mood: async ({ request, params, cookies }) => {
+		const participant = await phoneParticipant(cookies, params.code);
+		const parsed = parseForm(await request.formData(), Mood);
+		if (!parsed.ok) return rejectForm(400, parsed.errors, parsed.values);
+		try {
+			await moods.post(participants.asParticipant(system(), participant), participant, {
+				score: parsed.data.score,
+				line: parsed.data.line || null
+			});
+		} catch (err) {
+			if (err instanceof moods.PostingClosedError) {
+				return rejectForm(409, { form: err.message }, { line: parsed.data.line });
+			}
+			throw err;
+		}
+		return { posted: 'mood' };
+	},
+	ready: readyAction
+};

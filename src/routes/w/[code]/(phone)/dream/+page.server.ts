@@ -1,0 +1,78 @@
+import { rejectForm } from '$lib/server/forms';
+import { PostingClosedError } from '$lib/server/moods';
+import * as participants from '$lib/server/participants';
+import { phoneParticipant, readyAction, redirectToStage } from '$lib/server/phone';
+import * as stories from '$lib/server/stories';
+import { formValues, parseStory } from '$lib/server/storyForm';
+import { system } from '$lib/server/db';
+import { REACTION_KINDS, type ReactionKind } from '$lib/stories';
+import { parseForm } from '$lib/validation';
+import * as v from 'valibot';
+import type { Actions, PageServerLoad } from './$types';
+
+const storyId = v.pipe(v.string(), v.uuid('Unknown story.'));
+const StoryRef = v.object({ id: storyId });
+// "heart:on" adds a heart, "heart:off" takes it back.
+const REACTION_CHOICES = REACTION_KINDS.flatMap((kind) => [`${kind}:on`, `${kind}:off`]);
+const Reaction = v.object({ id: storyId, reaction: v.picklist(REACTION_CHOICES, 'Unknown reaction.') });
+
+export const load: PageServerLoad = async ({ params, cookies, parent, url }) => {
+	const { code, snapshot } = await parent();
+	redirectToStage(code, snapshot.workshop, url.pathname);
+	const participant = await phoneParticipant(cookies, params.code);
+	const db = participants.asParticipant(system(), participant);
+	return {
+		myStories: await stories.mine(db, participant),
+		myReactions: await stories.myReactions(db, participant),
+		// A fresh idempotency key per page render, so a resent form (no JavaScript) is stored once.
+		storyKey: crypto.randomUUID()
+	};
+};
+
+export const actions: Actions = {
+	story: async ({ request, params, cookies }) => {
+		const participant = await phoneParticipant(cookies, params.code);
+		const form = await request.formData();
+		const parsed = parseStory(form);
+		if (!parsed.ok) return rejectForm(400, parsed.errors, parsed.values);
+		const { id, story, idempotencyKey } = parsed.data;
+		const db = participants.asParticipant(system(), participant);
+		try {
+			if (id) await stories.edit(db, participant, id, story);
+			else await stories.post(db, participant, story, idempotencyKey);
+		} catch (err) {
+			if (err instanceof PostingClosedError || err instanceof stories.StoryRefusedError) {
+				return rejectForm(409, { form: err.message }, formValues(form));
+			}
+			throw err;
+		}
+		return { posted: 'story' };
+	},
+	deleteStory: async ({ request, params, cookies }) => {
+		const participant = await phoneParticipant(cookies, params.code);
+		const parsed = parseForm(await request.formData(), StoryRef);
+		if (!parsed.ok) return rejectForm(400, parsed.errors);
+		try {
+			await stories.remove(participants.asParticipant(system(), participant), participant, parsed.data.id);
+		} catch (err) {
+			if (err instanceof PostingClosedError) return rejectForm(409, { form: err.message });
+			throw err;
+		}
+		return { posted: 'deleted' };
+	},
+	react: async ({ request, params, cookies }) => {
+		const participant = await phoneParticipant(cookies, params.code);
+		const parsed = parseForm(await request.formData(), Reaction);
+		if (!parsed.ok) return rejectForm(400, parsed.errors);
+		const [kind, on] = parsed.data.reaction.split(':') as [ReactionKind, string];
+		try {
+			const db = participants.asParticipant(system(), participant);
+			await stories.react(db, participant, parsed.data.id, kind, on === 'on');
+		} catch (err) {
+			if (err instanceof stories.StoryRefusedError) return rejectForm(409, { form: err.message });
+			throw err;
+		}
+		return { posted: 'reaction' };
+	},
+	ready: readyAction
+};
