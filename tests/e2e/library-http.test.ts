@@ -106,7 +106,11 @@ describe('stories and the library over HTTP', () => {
 		['an unknown field', { author_name: 'The CEO' }, 'Unexpected field'],
 		['too many tags', { tags: Array.from({ length: 13 }, (_, i) => `tag${i}`).join(',') }, 'at most 12']
 	])('a story with %s is refused with a message, keeping what was typed', async (_case, change, message) => {
-		const response = await post('/w/DEMO42/dream?/story', phone, { ...HOSTILE, key: randomUUID(), ...change });
+		const response = await post('/w/DEMO42/dream?/story', phone, {
+			...HOSTILE,
+			key: randomUUID(),
+			...change
+		});
 		expect(response.status).toBe(400);
 		const html = await response.text();
 		expect(html).toContain(message);

@@ -2,14 +2,7 @@
 // open, and react to others'. Facilitators hide and spotlight them. Every rule is a row policy in
 // the database; this module turns the refusals into words for a phone.
 import { STORIES_SHOWN } from '$lib/live';
-import {
-	type OwnStory,
-	type Perspective,
-	type ReactionCounts,
-	type ReactionKind,
-	type StoryCard,
-	type StoryKind
-} from '$lib/stories';
+import type { OwnStory, ReactionCounts, ReactionKind, StoryCard } from '$lib/stories';
 import type { Handle } from './db';
 import { renderMarkdown } from './markdown';
 import { closedReason, PostingClosedError } from './moods';
@@ -205,20 +198,12 @@ export async function spotlight(db: Handle, workshopId: string, storyId: string 
 
 // Cards for the room (read by the realtime hub on the owner connection) ---------------------------
 
-interface CardRow {
-	id: string;
-	kind: StoryKind;
-	perspective: Perspective;
-	title: string;
+/** A card as the database gives it: the markdown, and the times a card turns into words. */
+type CardRow = Omit<StoryCard, 'html' | 'edited' | 'createdAt'> & {
 	body: string;
-	feeling: string | null;
-	company: string | null;
-	themes: string[];
-	hidden: boolean;
 	edited_at: Date | null;
 	created_at: Date;
-	reactions: ReactionCounts;
-}
+};
 
 const CARD_COLUMNS = `s.id, s.kind, s.perspective, s.title, s.body, s.feeling, s.company, s.themes, s.hidden,
 	s.edited_at, s.created_at, ${reactionCountsSql('s.id')} as reactions`;
