@@ -1,0 +1,122 @@
+// Votes: the facilitator opens one (single choice, dots, or ranked), participants cast one ballot
+// each and may change it until it closes, and the reveal shows everyone the same result. The
+// database enforces who may vote and what a ballot may say; tally.ts does the counting.
+import { tally, type Tally, type VoteMethod } from '$lib/tally';
+import type { Handle } from './db';
+import type { Participant } from './participants';
+
+export type VoteSubject = 'obstacles' | 'rallying_cry';
+export type VoteStatus = 'open' | 'closed' | 'revealed';
+
+export interface VoteRules {
+	subject: VoteSubject;
+	method: VoteMethod;
+	/** Dots per person (dot voting). */
+	dots?: number;
+	/** Whether a person may put several dots on one item. */
+	mayStack?: boolean;
+	/** A runoff among these only; empty or absent means every item of the subject. */
+	options?: string[];
+}
+
+export interface Vote {
+	id: string;
+	workshopId: string;
+	subject: VoteSubject;
+	method: VoteMethod;
+	dots: number;
+	mayStack: boolean;
+	options: string[];
+	status: VoteStatus;
+	winnerId: string | null;
+}
+
+export class BallotRefusedError extends Error {}
+
+const VOTE_COLUMNS = `id, workshop_id as "workshopId", subject, method, dots, may_stack as "mayStack", options,
+	status, winner_id as "winnerId"`;
+
+function codeOf(error: unknown): string | undefined {
+	return (error as { code?: string }).code;
+}
+
+/** Opens a vote (the facilitator); null when the caller may not, or one on this subject is open. */
+export async function open(db: Handle, workshopId: string, rules: VoteRules): Promise<Vote | null> {
+	try {
+		const [vote] = await db.query<Vote>(
+			`insert into votes (workshop_id, subject, method, dots, may_stack, options)
+			 select $1, $2, $3, $4, $5, $6 where app.drives($1) and app.is_live($1)
+			 returning ${VOTE_COLUMNS}`,
+			[workshopId, rules.subject, rules.method, rules.dots ?? 1, rules.mayStack ?? false, rules.options ?? []]
+		);
+		return vote ?? null;
+	} catch (error) {
+		if (codeOf(error) === '23505') return null; // another vote on this subject is open
+		throw error;
+	}
+}
+
+export async function get(db: Handle, voteId: string): Promise<Vote | null> {
+	const [vote] = await db.query<Vote>(`select ${VOTE_COLUMNS} from votes where id = $1`, [voteId]);
+	return vote ?? null;
+}
+
+/**
+ * Casts the participant's ballot, or replaces the one they cast before. Sending the same ballot
+ * again (a retry) changes nothing; either way there is one ballot per participant per vote.
+ */
+export async function cast(db: Handle, me: Participant, voteId: string, choices: string[]): Promise<void> {
+	try {
+		const rows = await db.query(
+			`insert into ballots (vote_id, workshop_id, participant_id, choices) values ($1, $2, $3, $4)
+			 on conflict (vote_id, participant_id) do update set choices = excluded.choices, updated_at = now()
+			 returning id`,
+			[voteId, me.workshopId, me.id, JSON.stringify(choices)]
+		);
+		if (rows.length === 0) throw new BallotRefusedError('This vote is closed.');
+	} catch (error) {
+		if (error instanceof BallotRefusedError) throw error;
+		if (codeOf(error) === '42501') throw new BallotRefusedError('This vote is closed.');
+		if (codeOf(error) === '23514' || codeOf(error) === '23503') {
+			throw new BallotRefusedError((error as Error).message);
+		}
+		throw error;
+	}
+}
+
+/** The participant's current ballot on a vote, or null. */
+export async function myBallot(db: Handle, me: Participant, voteId: string): Promise<string[] | null> {
+	const [row] = await db.query<{ choices: string[] }>(
+		`select choices from ballots where vote_id = $1 and participant_id = $2`,
+		[voteId, me.id]
+	);
+	return row?.choices ?? null;
+}
+
+/** Stops accepting ballots. */
+export async function close(db: Handle, voteId: string): Promise<boolean> {
+	const rows = await db.query(
+		`update votes set status = 'closed', closed_at = now() where id = $1 and status = 'open' returning id`,
+		[voteId]
+	);
+	return rows.length === 1;
+}
+
+/**
+ * The count so far. Whoever may read every ballot of the vote gets the true count: the facilitator
+ * (a peek, before the reveal) or the owner connection; anyone else would count only their own.
+ */
+export async function count(db: Handle, vote: Vote): Promise<Tally> {
+	const ballots = await db.query<{ choices: string[] }>(`select choices from ballots where vote_id = $1`, [
+		vote.id
+	]);
+	const [row] = await db.query<{ options: string[] }>(
+		`select app.vote_choices(v) as options from votes v where v.id = $1`,
+		[vote.id]
+	);
+	return tally(
+		vote.method,
+		row?.options ?? [],
+		ballots.map((ballot) => ballot.choices)
+	);
+}

@@ -1,0 +1,136 @@
+// Votes on every engine: the rules a ballot must keep, and 500 participants casting and re-casting
+// in parallel, with retries of the same request, ending in exactly the expected count.
+import type { Database, Handle } from '$lib/server/db';
+import * as participants from '$lib/server/participants';
+import * as votes from '$lib/server/votes';
+import { tally, type Ballot } from '$lib/tally';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { engines, freshDatabase } from '../setup/databases';
+import { asMember, member, organisation, participant, workshop } from '../setup/fixtures';
+
+const CROWD = 500;
+
+describe.each(engines)('votes on %s', (engine) => {
+	let db: Database;
+	let facilitator: Handle;
+	let room: { id: string; joinCode: string };
+	let cries: string[];
+
+	async function joined(name: string): Promise<participants.Participant> {
+		const { id } = await participant(db, room.joinCode, name);
+		return { id, workshopId: room.id, joinCode: room.joinCode, displayName: name };
+	}
+	const as = (me: participants.Participant) => participants.asParticipant(db, me);
+
+	beforeAll(async () => {
+		db = await freshDatabase(engine);
+		const org = await organisation(db, 'Harbour');
+		const facilitatorId = await member(db, org, 'facilitator');
+		facilitator = asMember(db, facilitatorId);
+		room = await workshop(db, org, facilitatorId, { status: 'live', stage: 'excite' });
+		cries = [];
+		for (const text of ["Let's Go!", 'Customers first', 'Fix it once']) {
+			const [row] = await db.query<{ id: string }>(
+				`insert into rallying_cries (workshop_id, text) values ($1, $2) returning id`,
+				[room.id, text]
+			);
+			cries.push(row!.id);
+		}
+	}, 60_000);
+	afterAll(() => db.close());
+
+	describe('ballot rules', () => {
+		let ana: participants.Participant;
+		beforeAll(async () => {
+			ana = await joined('Ana');
+		});
+
+		it('only a facilitator opens a vote, and one per subject at a time', async () => {
+			expect(await votes.open(as(ana), room.id, { subject: 'rallying_cry', method: 'single' })).toBeNull();
+			const vote = await votes.open(facilitator, room.id, { subject: 'rallying_cry', method: 'single' });
+			expect(vote).toMatchObject({ status: 'open', method: 'single' });
+			expect(await votes.open(facilitator, room.id, { subject: 'rallying_cry', method: 'dot' })).toBeNull();
+			await votes.close(facilitator, vote!.id);
+		});
+
+		it.each([
+			['single', {}, ['a', 'b'], 'Choose exactly one'],
+			['dot', { dots: 2 }, ['a', 'b', 'c'], 'You have 2 dots'],
+			['dot', { dots: 3 }, ['a', 'a'], 'only once'],
+			['ranked', {}, ['a', 'b', 'a'], 'only once'],
+			['single', {}, ['stranger'], 'not on this vote']
+		] as const)(
+			'a %s ballot that breaks the rules is refused: %j → %s',
+			async (method, extra, choices, message) => {
+				const vote = await votes.open(facilitator, room.id, { subject: 'rallying_cry', method, ...extra });
+				const ids = choices.map((choice) =>
+					choice === 'stranger' ? '00000000-0000-4000-8000-000000000000' : cries['abc'.indexOf(choice)]!
+				);
+				await expect(votes.cast(as(ana), ana, vote!.id, ids)).rejects.toThrow(message);
+				await votes.close(facilitator, vote!.id);
+			}
+		);
+
+		it('stacked dots count when the vote allows them; ballots close with the vote', async () => {
+			const vote = (await votes.open(facilitator, room.id, {
+				subject: 'rallying_cry',
+				method: 'dot',
+				dots: 3,
+				mayStack: true
+			}))!;
+			await votes.cast(as(ana), ana, vote.id, [cries[0]!, cries[0]!, cries[2]!]);
+			expect(await votes.myBallot(as(ana), ana, vote.id)).toEqual([cries[0], cries[0], cries[2]]);
+			expect((await votes.count(facilitator, vote)).totals[0]).toEqual({ option: cries[0], votes: 2 });
+			await votes.close(facilitator, vote.id);
+			await expect(votes.cast(as(ana), ana, vote.id, [cries[1]!])).rejects.toThrow('closed');
+			expect(await votes.myBallot(as(ana), ana, vote.id)).toEqual([cries[0], cries[0], cries[2]]);
+		});
+
+		it('a participant reads only their own ballot; the facilitator may peek at the count', async () => {
+			const vote = (await votes.open(facilitator, room.id, { subject: 'rallying_cry', method: 'single' }))!;
+			const ben = await joined('Ben');
+			await votes.cast(as(ana), ana, vote.id, [cries[0]!]);
+			await votes.cast(as(ben), ben, vote.id, [cries[1]!]);
+			expect((await votes.count(as(ana), vote)).ballots).toBe(1);
+			expect((await votes.count(facilitator, vote)).ballots).toBe(2);
+			await expect(
+				as(ana).query(`update ballots set choices = $2 where vote_id = $1 and participant_id = $3`, [
+					vote.id,
+					JSON.stringify([cries[2]]),
+					ben.id
+				])
+			).resolves.toEqual([]);
+			expect(await votes.myBallot(as(ben), ben, vote.id)).toEqual([cries[1]]);
+			await votes.close(facilitator, vote.id);
+		});
+	});
+
+	it(`${CROWD} participants cast and re-cast ranked ballots in parallel, with retries: the count is exact`, async () => {
+		const vote = (await votes.open(facilitator, room.id, { subject: 'rallying_cry', method: 'ranked' }))!;
+		const crowd: participants.Participant[] = [];
+		for (let i = 0; i < CROWD; i++) crowd.push(await joined(`P${i}`));
+		// Each participant first votes one way, then changes their mind; the final ballot is sent
+		// three times at once, as a phone retrying after a dropped connection would.
+		const first = (i: number): Ballot => [cries[i % 3]!];
+		const final = (i: number): Ballot => [cries[(i * 7) % 3]!, cries[(i * 7 + 1) % 3]!].slice(0, 1 + (i % 2));
+		await Promise.all(
+			crowd.map(async (me, i) => {
+				await votes.cast(as(me), me, vote.id, [...first(i)]);
+				await Promise.all([1, 2, 3].map(() => votes.cast(as(me), me, vote.id, [...final(i)])));
+			})
+		);
+		const counted = await votes.count(facilitator, vote);
+		expect(counted.ballots).toBe(CROWD);
+		expect(counted).toEqual(
+			tally(
+				'ranked',
+				cries,
+				crowd.map((_, i) => final(i))
+			)
+		);
+		const [row] = await db.query<{ n: number }>(`select count(*)::int as n from ballots where vote_id = $1`, [
+			vote.id
+		]);
+		expect(row!.n).toBe(CROWD);
+	}, 120_000);
+});
