@@ -1,6 +1,15 @@
 // A workshop's live state in the browser: starts from the server-rendered snapshot, follows the
 // stream's versioned deltas, and resyncs from a fresh snapshot whenever it notices a gap.
-import type { Audience, Delta, MoodLine, Presence, RoomState, Snapshot, WorkshopState } from './live';
+import type {
+	Audience,
+	Delta,
+	ExciteState,
+	MoodLine,
+	Presence,
+	RoomState,
+	Snapshot,
+	WorkshopState
+} from './live';
 import { MOOD_LINES_SHOWN, NAMES_SHOWN, STORIES_SHOWN } from './live';
 import type { StoryCard } from './stories';
 import { getContext, setContext } from 'svelte';
@@ -10,6 +19,8 @@ export class LiveWorkshop {
 	room = $state<RoomState | null>(null);
 	/** The wall of stories, newest first. */
 	stories = $state<StoryCard[]>([]);
+	/** The rallying cries and their vote. */
+	excite = $state() as ExciteState;
 	/** False once the stream has dropped, until it is back (the first snapshot came with the page). */
 	online = $state(true);
 	/** Server time minus this device's clock, so every timer shows the same seconds. */
@@ -59,6 +70,7 @@ export class LiveWorkshop {
 		this.workshop = snapshot.workshop;
 		this.room = snapshot.room;
 		this.stories = snapshot.stories;
+		this.excite = snapshot.excite;
 	}
 
 	private onDelta(delta: Delta): void {
@@ -76,6 +88,7 @@ export class LiveWorkshop {
 			if (delta.arrived) this.room.names = [delta.arrived, ...this.room.names].slice(0, NAMES_SHOWN);
 		}
 		if (delta.stories) this.stories = delta.stories;
+		if (delta.excite) this.excite = delta.excite;
 		if (delta.story) this.upsertStory(delta.story);
 		if (delta.storyGone) this.stories = this.stories.filter((story) => story.id !== delta.storyGone);
 		if (delta.reactions) {

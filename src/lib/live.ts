@@ -1,6 +1,7 @@
 // Everything that travels over the live stream, typed once for server and browsers.
 import type { Stage } from './stages';
 import type { ReactionCounts, StoryCard } from './stories';
+import type { Tally, VoteMethod } from './tally';
 
 export type Audience = 'participant' | 'screen' | 'facilitator';
 
@@ -61,6 +62,37 @@ export interface Snapshot {
 	me: MeState | null;
 	/** The wall, newest first: visible stories (all of them, with hidden ones, for the facilitator). */
 	stories: StoryCard[];
+	excite: ExciteState;
+}
+
+export interface CryView {
+	id: string;
+	text: string;
+	/** How many times it was proposed (duplicates merge into one cry). */
+	proposals: number;
+	/** Hidden by the facilitator (only the facilitator's view holds hidden cries). */
+	hidden: boolean;
+}
+
+export interface VoteView {
+	id: string;
+	method: VoteMethod;
+	dots: number;
+	mayStack: boolean;
+	/** A runoff's options; empty means every cry. */
+	options: string[];
+	status: 'open' | 'closed' | 'revealed';
+	winnerId: string | null;
+	/** Ballots cast so far. */
+	ballots: number;
+	/** The count: for the facilitator at any time (a peek), for everyone once revealed. */
+	result: Tally | null;
+}
+
+/** Excite: the proposed rallying cries and the latest vote on them. */
+export interface ExciteState {
+	cries: CryView[];
+	vote: VoteView | null;
 }
 
 /** A change since `version - 1`. Fields present replace the client's copy. */
@@ -82,6 +114,7 @@ export interface Delta {
 	reactions?: { storyId: string; counts: ReactionCounts };
 	/** The whole wall changed (posts revealed or hidden again). */
 	stories?: StoryCard[];
+	excite?: ExciteState;
 }
 
 /** Unversioned: how many phones are connected now (facilitator). */

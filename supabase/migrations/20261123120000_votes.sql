@@ -83,3 +83,31 @@ end
 $$;
 create trigger votes_guard_update before update on public.votes
   for each row execute function app.guard_vote_update();
+
+-- Rallying cries: "Let's go!" and "lets go" are one proposal, proposed twice ----------------------
+
+alter table public.rallying_cries add column proposals integer not null default 1 check (proposals >= 1);
+
+-- Proposes a cry during Excite, or counts one more proposal of the same cry. A function, because
+-- merging updates a row the participant may not update directly.
+create function app.propose_rallying_cry(p_text text) returns table (id uuid, merged boolean)
+language plpgsql volatile security definer set search_path = ''
+as $$
+declare
+  workshop uuid := app.my_workshop();
+begin
+  if workshop is null or not app.may_post(workshop, 'excite') then
+    raise exception 'Proposals are closed' using errcode = 'insufficient_privilege';
+  end if;
+  return query
+    insert into public.rallying_cries as c (workshop_id, participant_id, text)
+    values (workshop, (select auth.uid()), p_text)
+    on conflict (workshop_id, normalized) do update set proposals = c.proposals + 1
+    returning c.id, c.proposals > 1;
+end
+$$;
+revoke execute on function app.propose_rallying_cry(text) from public;
+grant execute on function app.propose_rallying_cry(text) to authenticated;
+
+create trigger rallying_cries_announce after insert or update on public.rallying_cries
+  for each row execute function app.announce_row_change('cry');

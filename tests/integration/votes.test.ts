@@ -1,7 +1,11 @@
 // Votes on every engine: the rules a ballot must keep, and 500 participants casting and re-casting
 // in parallel, with retries of the same request, ending in exactly the expected count.
 import type { Database, Handle } from '$lib/server/db';
+import { exciteState } from '$lib/server/liveState';
+import { exciteState } from '$lib/server/liveState';
 import * as participants from '$lib/server/participants';
+import * as rallyingCries from '$lib/server/rallyingCries';
+import * as rallyingCries from '$lib/server/rallyingCries';
 import * as votes from '$lib/server/votes';
 import { tally, type Ballot } from '$lib/tally';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,7 +109,85 @@ describe.each(engines)('votes on %s', (engine) => {
 		});
 	});
 
+	describe('rallying cries and the reveal', () => {
+		let ana: participants.Participant;
+		let ben: participants.Participant;
+		let cara: participants.Participant;
+		let proposed: string[];
+		beforeAll(async () => {
+			[ana, ben, cara] = [await joined('Ana'), await joined('Ben'), await joined('Cara')];
+			await db.query(`update rallying_cries set hidden = true where workshop_id = $1`, [room.id]);
+			proposed = [];
+		});
+
+		it('merges the same cry proposed twice, however it is punctuated', async () => {
+			const first = await rallyingCries.propose(as(ana), ana, 'Own it!');
+			const again = await rallyingCries.propose(as(ben), ben, 'own it');
+			const other = await rallyingCries.propose(as(cara), cara, 'Every call counts');
+			expect([first.merged, again.merged, other.merged]).toEqual([false, true, false]);
+			expect(again.id).toBe(first.id);
+			proposed.push(first.id, other.id);
+			const { cries } = await exciteState(db, room.id, 'participant');
+			expect(cries.map((cry) => [cry.text, cry.proposals])).toEqual([
+				['Own it!', 2],
+				['Every call counts', 1]
+			]);
+		});
+
+		it('keeps results from phones and the screen until the reveal; the facilitator may peek', async () => {
+			const vote = (await votes.open(facilitator, room.id, { subject: 'rallying_cry', method: 'single' }))!;
+			await votes.cast(as(ana), ana, vote.id, [proposed[0]!]);
+			await votes.cast(as(ben), ben, vote.id, [proposed[0]!]);
+			await votes.cast(as(cara), cara, vote.id, [proposed[1]!]);
+			for (const audience of ['participant', 'screen'] as const) {
+				const { vote: seen } = await exciteState(db, room.id, audience);
+				expect(seen).toMatchObject({ status: 'open', ballots: 3, result: null });
+			}
+			expect((await exciteState(db, room.id, 'facilitator')).vote?.result?.winners).toEqual([proposed[0]]);
+			expect(await votes.reveal(as(ana), vote.id)).toBeNull();
+			const result = await votes.reveal(facilitator, vote.id);
+			expect(result?.winners).toEqual([proposed[0]]);
+			const { vote: revealed } = await exciteState(db, room.id, 'participant');
+			expect(revealed).toMatchObject({ status: 'revealed', winnerId: proposed[0] });
+			expect(revealed?.result?.totals[0]).toEqual({ option: proposed[0], votes: 2 });
+			const [row] = await db.query<{ rallying_cry_id: string }>(
+				`select rallying_cry_id from workshops where id = $1`,
+				[room.id]
+			);
+			expect(row!.rallying_cry_id).toBe(proposed[0]);
+			await expect(votes.cast(as(ana), ana, vote.id, [proposed[1]!])).rejects.toThrow('closed');
+		});
+
+		it('a tie is shown as a tie, then broken by the facilitator or by a runoff among the tied', async () => {
+			await db.query(`update workshops set rallying_cry_id = null where id = $1`, [room.id]);
+			const tied = (await votes.open(facilitator, room.id, { subject: 'rallying_cry', method: 'single' }))!;
+			await votes.cast(as(ana), ana, tied.id, [proposed[0]!]);
+			await votes.cast(as(ben), ben, tied.id, [proposed[1]!]);
+			expect((await votes.reveal(facilitator, tied.id))?.winners).toEqual(proposed);
+			expect((await votes.get(db, tied.id))?.winnerId).toBeNull();
+
+			const runoff = (await votes.runoff(facilitator, tied.id))!;
+			expect(runoff).toMatchObject({ method: 'single', options: proposed, status: 'open' });
+			await votes.close(facilitator, runoff.id);
+
+			expect(await votes.breakTie(as(ana), tied.id, proposed[1]!)).toBe(false);
+			expect(await votes.breakTie(facilitator, tied.id, cries[0]!)).toBe(false);
+			expect(await votes.breakTie(facilitator, tied.id, proposed[1]!)).toBe(true);
+			expect(await votes.breakTie(facilitator, tied.id, proposed[0]!)).toBe(false);
+			const [row] = await db.query<{ rallying_cry_id: string }>(
+				`select rallying_cry_id from workshops where id = $1`,
+				[room.id]
+			);
+			expect(row!.rallying_cry_id).toBe(proposed[1]);
+		});
+	});
+
 	it(`${CROWD} participants cast and re-cast ranked ballots in parallel, with retries: the count is exact`, async () => {
+		// On the ballot paper: the three cries made at the start, and no others.
+		await db.query(`update rallying_cries set hidden = not (id = any($2)) where workshop_id = $1`, [
+			room.id,
+			cries
+		]);
 		const vote = (await votes.open(facilitator, room.id, { subject: 'rallying_cry', method: 'ranked' }))!;
 		const crowd: participants.Participant[] = [];
 		for (let i = 0; i < CROWD; i++) crowd.push(await joined(`P${i}`));

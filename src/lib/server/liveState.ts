@@ -2,6 +2,8 @@
 // announced change. Read on the owner connection by the realtime hub, which has already checked
 // who each stream belongs to; the shaping below is what keeps each audience to its own view.
 import {
+	type CryView,
+	type ExciteState,
 	MOOD_LINES_SHOWN,
 	NAMES_SHOWN,
 	type Audience,
@@ -14,6 +16,7 @@ import {
 import { stageInfo, type Stage } from '$lib/stages';
 import type { Handle } from './db';
 import * as stories from './stories';
+import * as votes from './votes';
 
 /** A change as announced by the database (`app.announce`, `app.announce_workshop_change`). */
 export interface Announcement {
@@ -138,6 +141,35 @@ export async function roomState(
 	};
 }
 
+/** The rallying cries and their latest vote; results only for the facilitator or once revealed. */
+export async function exciteState(db: Handle, workshopId: string, audience: Audience): Promise<ExciteState> {
+	const cries = await db.query<CryView>(
+		`select id, text, proposals, hidden from rallying_cries where workshop_id = $1 ${
+			audience === 'facilitator' ? '' : 'and not hidden'
+		} order by created_at, id`,
+		[workshopId]
+	);
+	const vote = await votes.latest(db, workshopId, 'rallying_cry');
+	if (!vote) return { cries, vote: null };
+	const result = await votes.count(db, vote);
+	const shown = audience === 'facilitator' || vote.status === 'revealed';
+	const { id, method, dots, mayStack, options, status, winnerId } = vote;
+	return {
+		cries,
+		vote: {
+			id,
+			method,
+			dots,
+			mayStack,
+			options,
+			status,
+			winnerId,
+			ballots: result.ballots,
+			result: shown ? result : null
+		}
+	};
+}
+
 export async function snapshot(db: Handle, workshopId: string, audience: Audience): Promise<Snapshot | null> {
 	return db.transaction(async (tx) => {
 		const state = await workshopState(tx, workshopId);
@@ -148,7 +180,8 @@ export async function snapshot(db: Handle, workshopId: string, audience: Audienc
 			workshop: state.workshop,
 			room: audience === 'participant' ? null : await roomState(tx, workshopId, audience, state.workshop),
 			me: null,
-			stories: await wall(tx, workshopId, audience, state.workshop)
+			stories: await wall(tx, workshopId, audience, state.workshop),
+			excite: await exciteState(tx, workshopId, audience)
 		};
 	});
 }
@@ -224,6 +257,23 @@ export async function deltasFor(
 		case 'wall': {
 			participant.stories = screen.stories = await wall(db, workshopId, 'screen', state.workshop);
 			facilitator.stories = await wall(db, workshopId, 'facilitator', state.workshop);
+			break;
+		}
+		case 'cry':
+		case 'vote': {
+			for (const [audience, delta] of [
+				['participant', participant],
+				['screen', screen],
+				['facilitator', facilitator]
+			] as const) {
+				delta.excite = await exciteState(db, workshopId, audience);
+			}
+			break;
+		}
+		case 'ballot': {
+			// Phones need no count of ballots as they arrive; the screen and the facilitator do.
+			screen.excite = await exciteState(db, workshopId, 'screen');
+			facilitator.excite = await exciteState(db, workshopId, 'facilitator');
 			break;
 		}
 		case 'ready': {

@@ -120,3 +120,61 @@ export async function count(db: Handle, vote: Vote): Promise<Tally> {
 		ballots.map((ballot) => ballot.choices)
 	);
 }
+
+/** The latest vote on a subject in the workshop (open, closed or revealed), or null. */
+export async function latest(db: Handle, workshopId: string, subject: VoteSubject): Promise<Vote | null> {
+	const [vote] = await db.query<Vote>(
+		`select ${VOTE_COLUMNS} from votes where workshop_id = $1 and subject = $2 order by opened_at desc limit 1`,
+		[workshopId, subject]
+	);
+	return vote ?? null;
+}
+
+/** Makes `winnerId` the vote's winner; a rallying cry's winner becomes the workshop's cry. */
+async function decide(tx: Handle, vote: Vote, winnerId: string): Promise<void> {
+	await tx.query(`update votes set winner_id = $2 where id = $1`, [vote.id, winnerId]);
+	if (vote.subject === 'rallying_cry') {
+		await tx.query(`update workshops set rallying_cry_id = $2 where id = $1`, [vote.workshopId, winnerId]);
+	}
+}
+
+/**
+ * Reveals the result to everyone at once (closing the vote first if it is open). A single winner is
+ * recorded; a tie is left for the facilitator to break. Null when the caller may not.
+ */
+export async function reveal(db: Handle, voteId: string): Promise<Tally | null> {
+	return db.transaction(async (tx) => {
+		const [vote] = await tx.query<Vote>(
+			`update votes set status = 'revealed', closed_at = coalesce(closed_at, now()), revealed_at = now()
+			 where id = $1 and status <> 'revealed' and app.drives(workshop_id) returning ${VOTE_COLUMNS}`,
+			[voteId]
+		);
+		if (!vote) return null;
+		const result = await count(tx, vote);
+		if (result.winners.length === 1) await decide(tx, vote, result.winners[0]!);
+		return result;
+	});
+}
+
+/** The facilitator breaks a revealed tie by choosing one of the tied. */
+export async function breakTie(db: Handle, voteId: string, winnerId: string): Promise<boolean> {
+	return db.transaction(async (tx) => {
+		const vote = await get(tx, voteId);
+		if (!vote || vote.status !== 'revealed' || vote.winnerId) return false;
+		const { winners } = await count(tx, vote);
+		if (winners.length < 2 || !winners.includes(winnerId)) return false;
+		const rows = await tx.query(`select 1 from votes where id = $1 and app.drives(workshop_id)`, [voteId]);
+		if (rows.length === 0) return false;
+		await decide(tx, vote, winnerId);
+		return true;
+	});
+}
+
+/** Opens a runoff among a revealed vote's tied options (single choice). */
+export async function runoff(db: Handle, voteId: string): Promise<Vote | null> {
+	const vote = await get(db, voteId);
+	if (!vote || vote.status !== 'revealed' || vote.winnerId) return null;
+	const { winners } = await count(db, vote);
+	if (winners.length < 2) return null;
+	return open(db, vote.workshopId, { subject: vote.subject, method: 'single', options: winners });
+}
