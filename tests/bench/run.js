@@ -339,7 +339,7 @@ async function drain() {
 
 /**
  * The participant page's JavaScript, loaded by a freshly joined phone in Chromium: the workshop's
- * main page (where the run left it, in Explore), then Dream's page of its own.
+ * main page (where the run left it, in Explore), then the pages of Dream and Excite.
  * @param {string} url
  * @param {string} session the facilitator's, to move the room to Dream
  * @returns {Promise<{ route: string, js: Awaited<ReturnType<typeof measurePageJs>>, skipped: string }[]>}
@@ -349,7 +349,8 @@ async function pageJs(url, session) {
 	const pages = [];
 	for (const { stage, route } of [
 		{ stage: 'explore', route: `/w/${CODE}` },
-		{ stage: 'dream', route: `/w/${CODE}/dream` }
+		{ stage: 'dream', route: `/w/${CODE}/dream` },
+		{ stage: 'excite', route: `/w/${CODE}/excite` }
 	]) {
 		try {
 			if (stage !== 'explore') await moveStage(url, session, stage, 'json');

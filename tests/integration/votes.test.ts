@@ -2,9 +2,7 @@
 // in parallel, with retries of the same request, ending in exactly the expected count.
 import type { Database, Handle } from '$lib/server/db';
 import { exciteState } from '$lib/server/liveState';
-import { exciteState } from '$lib/server/liveState';
 import * as participants from '$lib/server/participants';
-import * as rallyingCries from '$lib/server/rallyingCries';
 import * as rallyingCries from '$lib/server/rallyingCries';
 import * as votes from '$lib/server/votes';
 import { tally, type Ballot } from '$lib/tally';

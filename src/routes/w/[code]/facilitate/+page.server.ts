@@ -4,7 +4,9 @@ import { rejectForm } from '$lib/server/forms';
 import { joinUrl } from '$lib/server/joinLink';
 import { snapshot } from '$lib/server/liveState';
 import { system } from '$lib/server/db';
+import * as rallyingCries from '$lib/server/rallyingCries';
 import * as stories from '$lib/server/stories';
+import * as votes from '$lib/server/votes';
 import * as workshops from '$lib/server/workshops';
 import { parseForm, text } from '$lib/validation';
 import { error, type RequestEvent } from '@sveltejs/kit';
@@ -13,6 +15,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 const stage = v.picklist(STAGE_IDS, 'Unknown stage.');
 const onOff = v.picklist(['on', 'off']);
+const id = v.pipe(v.string(), v.uuid('Unknown item.'));
 const Schemas = {
 	stage: v.object({ stage }),
 	prompt: v.object({ stage, prompt: v.union([v.literal(''), text('The prompt', 1, 500)]) }),
@@ -29,7 +32,20 @@ const Schemas = {
 	screen: v.object({ link: v.picklist(['create', 'revoke']) }),
 	moderate: v.object({ id: v.pipe(v.string(), v.uuid('Unknown story.')), hidden: onOff }),
 	// An empty id takes the story out of the spotlight.
-	spotlight: v.object({ id: v.union([v.literal(''), v.pipe(v.string(), v.uuid('Unknown story.'))]) })
+	spotlight: v.object({ id: v.union([v.literal(''), v.pipe(v.string(), v.uuid('Unknown story.'))]) }),
+	cry: v.object({ id, hidden: onOff }),
+	openVote: v.object({
+		method: v.picklist(['single', 'dot', 'ranked'], 'Choose how people vote.'),
+		dots: v.optional(
+			v.pipe(v.string(), v.transform(Number), v.integer(), v.minValue(1), v.maxValue(10, 'At most 10 dots.')),
+			'3'
+		),
+		stack: v.optional(v.literal('on'))
+	}),
+	closeVote: v.object({ id }),
+	reveal: v.object({ id }),
+	runoff: v.object({ id }),
+	breakTie: v.object({ id, winner: id })
 };
 
 /** The workshop this page drives; 404 for anyone who may not drive it (no hint that it exists). */
@@ -93,6 +109,22 @@ export const actions: Actions = {
 		),
 	spotlight: (event) =>
 		control(event, 'spotlight', (id, input) => stories.spotlight(event.locals.db, id, input.id || null)),
+	cry: (event) =>
+		control(event, 'cry', (id, input) =>
+			rallyingCries.setHidden(event.locals.db, id, input.id, input.hidden === 'on')
+		),
+	openVote: (event) =>
+		control(event, 'openVote', async (id, input) => {
+			const rules = { subject: 'rallying_cry' as const, method: input.method, dots: input.dots };
+			return (await votes.open(event.locals.db, id, { ...rules, mayStack: input.stack === 'on' })) !== null;
+		}),
+	closeVote: (event) => control(event, 'closeVote', (_, input) => votes.close(event.locals.db, input.id)),
+	reveal: (event) =>
+		control(event, 'reveal', async (_, input) => (await votes.reveal(event.locals.db, input.id)) !== null),
+	runoff: (event) =>
+		control(event, 'runoff', async (_, input) => (await votes.runoff(event.locals.db, input.id)) !== null),
+	breakTie: (event) =>
+		control(event, 'breakTie', (_, input) => votes.breakTie(event.locals.db, input.id, input.winner)),
 	screen: (event) =>
 		control(event, 'screen', async (id, input) => {
 			if (input.link === 'revoke') return workshops.revokeScreenLink(event.locals.db, id);

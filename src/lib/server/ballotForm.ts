@@ -1,0 +1,58 @@
+// A ballot as a phone's form sends it, checked against the vote it is for. The form's fields depend
+// on the vote: one `choice` (single), a number of dots per option (`dots-<id>`), or one option per
+// rank (`rank-1`, `rank-2`, …). The database checks the result again.
+import { parseForm, type FormResult } from '$lib/validation';
+import * as v from 'valibot';
+import type { Vote } from './votes';
+
+const uuid = v.pipe(v.string(), v.uuid('Choose from the list.'));
+const blankOr = <T extends v.GenericSchema>(schema: T) => v.optional(v.union([v.literal(''), schema]), '');
+
+function schemaFor(vote: Vote, options: string[]) {
+	const entries: v.ObjectEntries = { vote: v.literal(vote.id, 'This vote has closed; reload the page.') };
+	if (vote.method === 'single') entries.choice = v.picklist(options, 'Choose one.');
+	if (vote.method === 'dot') {
+		const most = vote.mayStack ? vote.dots : 1;
+		for (const option of options) {
+			entries[`dots-${option}`] = blankOr(
+				v.pipe(
+					v.string(),
+					v.toNumber(),
+					v.integer(),
+					v.minValue(0),
+					v.maxValue(most, `At most ${most} here.`)
+				)
+			);
+		}
+	}
+	if (vote.method === 'ranked') {
+		for (let rank = 1; rank <= options.length; rank++) entries[`rank-${rank}`] = blankOr(uuid);
+	}
+	return v.object(entries);
+}
+
+/** The ballot's choices in the order tally.ts reads them, or the form's errors. */
+export function parseBallot(form: FormData, vote: Vote, options: string[]): FormResult<string[]> {
+	const parsed = parseForm(form, schemaFor(vote, options));
+	if (!parsed.ok) return parsed;
+	const data = parsed.data as Record<string, string | number>;
+	let choices: string[];
+	if (vote.method === 'single') choices = [String(data.choice)];
+	else if (vote.method === 'dot') {
+		choices = options.flatMap((option) => Array<string>(Number(data[`dots-${option}`] || 0)).fill(option));
+	} else {
+		choices = options.map((_, index) => String(data[`rank-${index + 1}`] ?? '')).filter(Boolean);
+	}
+	const error = (message: string): FormResult<string[]> => ({
+		ok: false,
+		errors: { form: message },
+		values: {}
+	});
+	if (choices.length === 0) return error('Your ballot is empty.');
+	if (vote.method === 'dot' && choices.length > vote.dots)
+		return error(`You have ${vote.dots} dots to place.`);
+	if (vote.method === 'ranked' && new Set(choices).size !== choices.length) {
+		return error('Rank each option once.');
+	}
+	return { ok: true, data: choices };
+}

@@ -1,0 +1,65 @@
+import { rejectForm } from '$lib/server/forms';
+import { PostingClosedError } from '$lib/server/moods';
+import * as participants from '$lib/server/participants';
+import { phoneParticipant, readyAction, redirectToStage } from '$lib/server/phone';
+import * as rallyingCries from '$lib/server/rallyingCries';
+import * as votes from '$lib/server/votes';
+import { parseBallot } from '$lib/server/ballotForm';
+import { system } from '$lib/server/db';
+import { parseForm, text } from '$lib/validation';
+import { error } from '@sveltejs/kit';
+import * as v from 'valibot';
+import type { Actions, PageServerLoad } from './$types';
+
+const Proposal = v.object({
+	cry: v.pipe(
+		text('Your rallying cry', 1, rallyingCries.CRY_MAX),
+		v.regex(/[\p{L}\p{N}]/u, 'A rallying cry needs at least one letter or number.')
+	)
+});
+
+export const load: PageServerLoad = async ({ params, cookies, parent, url }) => {
+	const { code, snapshot } = await parent();
+	redirectToStage(code, snapshot.workshop, url.pathname);
+	const participant = await phoneParticipant(cookies, params.code);
+	const vote = snapshot.excite.vote;
+	const db = participants.asParticipant(system(), participant);
+	return { myBallot: vote ? await votes.myBallot(db, participant, vote.id) : null };
+};
+
+export const actions: Actions = {
+	propose: async ({ request, params, cookies }) => {
+		const participant = await phoneParticipant(cookies, params.code);
+		const parsed = parseForm(await request.formData(), Proposal);
+		if (!parsed.ok) return rejectForm(400, parsed.errors, parsed.values);
+		try {
+			const db = participants.asParticipant(system(), participant);
+			const { merged } = await rallyingCries.propose(db, participant, parsed.data.cry);
+			return { posted: 'cry', merged };
+		} catch (err) {
+			if (err instanceof PostingClosedError)
+				return rejectForm(409, { form: err.message }, { cry: parsed.data.cry });
+			throw err;
+		}
+	},
+	vote: async ({ request, params, cookies }) => {
+		const participant = await phoneParticipant(cookies, params.code);
+		const db = participants.asParticipant(system(), participant);
+		const latest = await votes.latest(db, participant.workshopId, 'rallying_cry');
+		if (!latest) error(404, 'There is no vote to take part in.');
+		const [row] = await db.query<{ options: string[] }>(
+			`select app.vote_choices(v) as options from votes v where v.id = $1`,
+			[latest.id]
+		);
+		const parsed = parseBallot(await request.formData(), latest, row?.options ?? []);
+		if (!parsed.ok) return rejectForm(400, parsed.errors);
+		try {
+			await votes.cast(db, participant, latest.id, parsed.data);
+		} catch (err) {
+			if (err instanceof votes.BallotRefusedError) return rejectForm(409, { form: err.message });
+			throw err;
+		}
+		return { posted: 'ballot' };
+	},
+	ready: readyAction
+};

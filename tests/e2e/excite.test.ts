@@ -1,0 +1,96 @@
+// Excite in real Chromium: phones propose rallying cries (a duplicate merges), vote by ranked
+// choice, the facilitator reveals, and every phone and the screen show the same winner at once.
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { PHONE, browserSuite, findChromium, readmeScreenshot, signIn } from './server';
+
+const chromium = findChromium();
+const FOLLOW_MS = 1500;
+
+describe.skipIf(!chromium)('the rallying-cry vote in Chromium', () => {
+	const suite = browserSuite(chromium!);
+	let facilitator: Page;
+	let screen: Page;
+	const phones: Page[] = [];
+
+	async function control(name: string | RegExp) {
+		const answered = facilitator.waitForResponse(
+			(r) => r.request().method() === 'POST' && r.url().includes('/facilitate')
+		);
+		await facilitator.getByRole('button', { name }).first().click();
+		expect((await answered).status()).toBe(200);
+	}
+
+	it('the facilitator moves the room to Excite; four phones follow to its page', async () => {
+		const desk = await suite.open({ viewport: { width: 1280, height: 900 } });
+		facilitator = desk.page;
+		await signIn(facilitator, 'demo@example.com', '/w/DEMO42/facilitate');
+		screen = await desk.context.newPage();
+		await screen.setViewportSize({ width: 1920, height: 1080 });
+		await screen.goto('/w/DEMO42/screen');
+		await control('Excite');
+		await screen.getByRole('heading', { name: 'Excite' }).waitFor({ timeout: FOLLOW_MS });
+		for (const name of ['Ana', 'Ben', 'Cara', 'Dev']) {
+			const { page } = await suite.open(PHONE);
+			await page.goto('/j/DEMO42');
+			await page.getByLabel('Your name').fill(name);
+			await page.getByRole('button', { name: 'Join' }).click();
+			await page.waitForURL('**/w/DEMO42/excite');
+			phones.push(page);
+		}
+	}, 60_000);
+
+	it('phones propose cries; the same cry proposed twice is merged', async () => {
+		const proposals = ["Let's Go!", 'Customers first', 'Own it', 'lets go']; // the last repeats the first
+		for (const [index, cry] of proposals.entries()) {
+			const phone = phones[index]!;
+			await phone.getByLabel('Propose a rallying cry').fill(cry);
+			await phone.getByRole('button', { name: 'Propose' }).click();
+			await phone.getByText(index === 3 ? 'Someone proposed that already' : '✓ Proposed.').waitFor();
+		}
+		const cries = screen.getByRole('list', { name: 'Rallying cries proposed' });
+		await cries.getByText('Own it').waitFor({ timeout: FOLLOW_MS });
+		expect(await cries.getByRole('listitem').allTextContents()).toEqual([
+			"Let's Go! ×2",
+			'Customers first',
+			'Own it'
+		]);
+	}, 30_000);
+
+	it('phones vote by ranked choice; the facilitator reveals; all show the same winner at once', async () => {
+		await facilitator.getByLabel('Ranked choice (instant runoff)').check();
+		await control('Open voting');
+		const ballots = [
+			["Let's Go!", 'Own it'],
+			['Customers first', "Let's Go!"],
+			['Own it', "Let's Go!"],
+			["Let's Go!"]
+		];
+		for (const [index, ranking] of ballots.entries()) {
+			const phone = phones[index]!;
+			await phone.getByRole('group', { name: /Rank the rallying cries/ }).waitFor({ timeout: FOLLOW_MS });
+			for (const [rank, cry] of ranking.entries()) {
+				await phone.getByLabel(`Choice ${rank + 1}`).selectOption({ label: cry });
+			}
+			await phone.getByRole('button', { name: 'Cast my vote' }).click();
+			await phone.getByText('Your vote is in').waitFor();
+		}
+		await expect
+			.poll(() => screen.locator('.status').textContent(), { timeout: FOLLOW_MS })
+			.toMatch(/Voting is open · 4 votes/);
+		await readmeScreenshot(phones[0]!, 'phone-excite.png');
+
+		await control('Close and reveal');
+		const started = Date.now();
+		await Promise.all(
+			[...phones, screen].map((page) =>
+				page.getByRole('status').filter({ hasText: "🏆 Let's Go!" }).waitFor({ timeout: FOLLOW_MS })
+			)
+		);
+		console.log(`[e2e] every phone and the screen showed the winner within ${Date.now() - started} ms`);
+		// Round 1: Let's Go! 2, the others 1 each and out together; round 2: Let's Go! 4.
+		await screen.getByText(/Round 2: Let's Go! 4/).waitFor();
+		await screen.emulateMedia({ reducedMotion: 'reduce' }); // the picture shows the winner, not the animation
+		await readmeScreenshot(screen, 'screen-excite.png');
+	}, 60_000);
+});
