@@ -111,3 +111,14 @@ grant execute on function app.propose_rallying_cry(text) to authenticated;
 
 create trigger rallying_cries_announce after insert or update on public.rallying_cries
   for each row execute function app.announce_row_change('cry');
+
+-- Once a vote is revealed, anyone who sees the workshop may count it (the charter, the library),
+-- but never see who voted how: only the choices leave this function.
+create function app.revealed_ballots(vote uuid) returns setof jsonb
+language sql stable security definer set search_path = ''
+as $$
+  select b.choices from public.ballots b join public.votes v on v.id = b.vote_id
+  where b.vote_id = vote and v.status = 'revealed' and app.sees_workshop(v.workshop_id)
+$$;
+revoke execute on function app.revealed_ballots(uuid) from public;
+grant execute on function app.revealed_ballots(uuid) to authenticated;

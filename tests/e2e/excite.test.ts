@@ -93,4 +93,42 @@ describe.skipIf(!chromium)('the rallying-cry vote in Chromium', () => {
 		await screen.emulateMedia({ reducedMotion: 'reduce' }); // the picture shows the winner, not the animation
 		await readmeScreenshot(screen, 'screen-excite.png');
 	}, 60_000);
+
+	it('the charter page shows the rallying cry to the facilitator and to the phones, and exports it', async () => {
+		await facilitator.getByRole('link', { name: 'Charter' }).click();
+		await facilitator.waitForURL('**/w/DEMO42/charter');
+		const cry = facilitator.getByRole('region', { name: 'Our rallying cry' });
+		expect(await cry.textContent()).toContain("Let's Go!");
+		await facilitator.getByRole('region', { name: 'Our vision' }).waitFor();
+
+		await phones[1]!.goto('/w/DEMO42/charter');
+		expect(await phones[1]!.getByRole('region', { name: 'Our rallying cry' }).textContent()).toContain(
+			"Let's Go!"
+		);
+
+		const markdown = await facilitator.request.get('/w/DEMO42/charter.md');
+		expect(markdown.headers()['content-type']).toBe('text/markdown; charset=utf-8');
+		expect(await markdown.text()).toContain("## Our rallying cry\n\n**Let's Go!**");
+		const data = (await (await facilitator.request.get('/w/DEMO42/charter.json')).json()) as {
+			rallyingCry: string;
+		};
+		expect(data.rallyingCry).toBe("Let's Go!");
+	}, 30_000);
+
+	it("the demo's finished workshop prints its whole charter on at most two A4 pages", async () => {
+		await facilitator.goto('/w/KCK7QP/charter');
+		await facilitator
+			.getByRole('region', { name: 'Obstacles we will move' })
+			.getByText('Fix:')
+			.first()
+			.waitFor();
+		await readmeScreenshot(facilitator, 'charter.png');
+		await facilitator.emulateMedia({ media: 'print' });
+		expect(await facilitator.getByRole('link', { name: 'Markdown' }).isVisible()).toBe(false);
+		const pdf = (await facilitator.pdf({ format: 'A4' })).toString('latin1');
+		const pages = pdf.match(/\/Type\s*\/Page\b(?!s)/g)?.length ?? 0;
+		expect(pages).toBeGreaterThanOrEqual(1);
+		expect(pages).toBeLessThanOrEqual(2);
+		await facilitator.emulateMedia({ media: 'screen' });
+	}, 30_000);
 });

@@ -142,8 +142,12 @@ describe.each(engines)('votes on %s', (engine) => {
 				expect(seen).toMatchObject({ status: 'open', ballots: 3, result: null });
 			}
 			expect((await exciteState(db, room.id, 'facilitator')).vote?.result?.winners).toEqual([proposed[0]]);
+			expect((await votes.countRevealed(as(ana), vote)).ballots).toBe(0);
 			expect(await votes.reveal(as(ana), vote.id)).toBeNull();
 			const result = await votes.reveal(facilitator, vote.id);
+			// Once revealed, anyone in the room may count it (without learning who voted how).
+			const revealedVote = (await votes.get(db, vote.id))!;
+			expect((await votes.countRevealed(as(ana), revealedVote)).totals).toEqual(result?.totals);
 			expect(result?.winners).toEqual([proposed[0]]);
 			const { vote: revealed } = await exciteState(db, room.id, 'participant');
 			expect(revealed).toMatchObject({ status: 'revealed', winnerId: proposed[0] });

@@ -202,14 +202,14 @@ export async function facets(
 	db: Handle,
 	orgId: string,
 	selectedWorkshop?: string
-): Promise<{ teams: string[]; workshops: { id: string; title: string; endedAt: Date }[] }> {
+): Promise<{ teams: string[]; workshops: { id: string; title: string; joinCode: string; endedAt: Date }[] }> {
 	const teams = await db.query<{ team_name: string }>(
 		`select distinct team_name from workshops where org_id = $1 and team_name is not null order by team_name`,
 		[orgId]
 	);
 	// The selected workshop first, so a link to an older workshop's stories still shows its name.
-	const workshops = await db.query<{ id: string; title: string; endedAt: Date }>(
-		`select id, title, ended_at as "endedAt" from workshops where org_id = $1 and status = 'ended'
+	const workshops = await db.query<{ id: string; title: string; joinCode: string; endedAt: Date }>(
+		`select id, title, join_code as "joinCode", ended_at as "endedAt" from workshops where org_id = $1 and status = 'ended'
 		 order by id = $2 desc nulls last, ended_at desc limit ${FACET_WORKSHOPS}`,
 		[orgId, selectedWorkshop ?? null]
 	);

@@ -103,13 +103,23 @@ export async function close(db: Handle, voteId: string): Promise<boolean> {
 }
 
 /**
- * The count so far. Whoever may read every ballot of the vote gets the true count: the facilitator
- * (a peek, before the reveal) or the owner connection; anyone else would count only their own.
+ * The count, from the ballots the caller may read: the true count for the facilitator (a peek
+ * before the reveal) and for the owner connection; a participant would count only their own.
  */
-export async function count(db: Handle, vote: Vote): Promise<Tally> {
-	const ballots = await db.query<{ choices: string[] }>(`select choices from ballots where vote_id = $1`, [
-		vote.id
-	]);
+export function count(db: Handle, vote: Vote): Promise<Tally> {
+	return countFrom(db, vote, `select choices from ballots where vote_id = $1`);
+}
+
+/**
+ * The count of a revealed vote, for anyone who sees the workshop (the charter, the library): the
+ * database gives the choices, never who made them. Empty before the reveal.
+ */
+export function countRevealed(db: Handle, vote: Vote): Promise<Tally> {
+	return countFrom(db, vote, `select app.revealed_ballots($1) as choices`);
+}
+
+async function countFrom(db: Handle, vote: Vote, ballotsSql: string): Promise<Tally> {
+	const ballots = await db.query<{ choices: string[] }>(ballotsSql, [vote.id]);
 	const [row] = await db.query<{ options: string[] }>(
 		`select app.vote_choices(v) as options from votes v where v.id = $1`,
 		[vote.id]

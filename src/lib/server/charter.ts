@@ -1,0 +1,174 @@
+// The charter: what a workshop came to, on one page — the vision statement, the rallying cry, the
+// stories that moved the room, and the obstacles it will move, with their actions. Read as the
+// caller, so row policies decide which stories it may show (leaders: those shared to the library).
+import type { StoryKind } from '$lib/stories';
+import type { Handle } from './db';
+import { renderMarkdown } from './markdown';
+import * as votes from './votes';
+
+export const STORIES_PER_KIND = 3;
+export const OBSTACLES_SHOWN = 5;
+
+export interface CharterStory {
+	id: string;
+	kind: StoryKind;
+	title: string;
+	body: string;
+	html: string;
+	authorName: string | null;
+	reactions: number;
+}
+
+export interface CharterObstacle {
+	id: string;
+	text: string;
+	/** Dots it received in the latest revealed dot vote (null when there was none). */
+	dots: number | null;
+	fixes: string[];
+}
+
+export interface CharterAction {
+	title: string;
+	ownerName: string;
+	dueOn: string | null;
+	obstacleId: string | null;
+}
+
+export interface Charter {
+	workshop: { title: string; teamName: string | null; joinCode: string; date: string; status: string };
+	vision: { body: string; html: string; version: number } | null;
+	rallyingCry: string | null;
+	stories: Record<StoryKind, CharterStory[]>;
+	obstacles: CharterObstacle[];
+	actions: CharterAction[];
+}
+
+const day = (date: Date) => date.toISOString().slice(0, 10);
+
+/** The charter of the workshop with this code, if the caller may see the workshop. */
+export async function charter(db: Handle, joinCode: string): Promise<Charter | null> {
+	return db.transaction(async (tx) => {
+		const [workshop] = await tx.query<{
+			id: string;
+			title: string;
+			team_name: string | null;
+			join_code: string;
+			status: string;
+			ended_at: Date | null;
+			created_at: Date;
+			cry: string | null;
+		}>(
+			`select w.id, w.title, w.team_name, w.join_code, w.status, w.ended_at, w.created_at, c.text as cry
+			 from workshops w left join rallying_cries c on c.id = w.rallying_cry_id
+			 where w.join_code = $1`,
+			[joinCode]
+		);
+		if (!workshop) return null;
+		const [vision] = await tx.query<{ body: string; version: number }>(
+			`select body, version from vision_versions where workshop_id = $1 order by version desc limit 1`,
+			[workshop.id]
+		);
+		const stories = await tx.query<Omit<CharterStory, 'html'>>(
+			`select id, kind, title, body, author_name as "authorName", reaction_count as reactions
+			 from (select s.*, row_number() over (partition by s.kind order by s.reaction_count desc, s.created_at) as n
+			       from stories s where s.workshop_id = $1 and not s.hidden) ranked
+			 where n <= $2 order by kind, n`,
+			[workshop.id, STORIES_PER_KIND]
+		);
+		return {
+			workshop: {
+				title: workshop.title,
+				teamName: workshop.team_name,
+				joinCode: workshop.join_code,
+				date: day(workshop.ended_at ?? workshop.created_at),
+				status: workshop.status
+			},
+			vision: vision ? { ...vision, html: renderMarkdown(vision.body) } : null,
+			rallyingCry: workshop.cry,
+			stories: {
+				good: stories.filter((s) => s.kind === 'good').map((s) => ({ ...s, html: renderMarkdown(s.body) })),
+				bad: stories.filter((s) => s.kind === 'bad').map((s) => ({ ...s, html: renderMarkdown(s.body) }))
+			},
+			obstacles: await topObstacles(tx, workshop.id),
+			actions: await tx.query<CharterAction>(
+				`select title, owner_name as "ownerName", to_char(due_on, 'YYYY-MM-DD') as "dueOn", obstacle_id as "obstacleId"
+				 from action_items where workshop_id = $1 order by due_on nulls last, created_at`,
+				[workshop.id]
+			)
+		};
+	});
+}
+
+/** The obstacles the room ranked highest in its latest revealed dot vote (else the first named). */
+async function topObstacles(db: Handle, workshopId: string): Promise<CharterObstacle[]> {
+	const rows = await db.query<{ id: string; text: string; fixes: string[] }>(
+		`select o.id, o.text,
+		        coalesce((select array_agg(f.text order by f.created_at) from fixes f where f.obstacle_id = o.id), '{}') as fixes
+		 from obstacles o where o.workshop_id = $1 and not o.hidden order by o.created_at`,
+		[workshopId]
+	);
+	const [revealed] = await db.query<votes.Vote>(
+		`select id, workshop_id as "workshopId", subject, method, dots, may_stack as "mayStack", options, status,
+		        winner_id as "winnerId"
+		 from votes where workshop_id = $1 and subject = 'obstacles' and status = 'revealed'
+		 order by revealed_at desc limit 1`,
+		[workshopId]
+	);
+	const counted = revealed ? (await votes.countRevealed(db, revealed)).totals : null;
+	const dots = new Map(counted?.map((count) => [count.option, count.votes]));
+	return rows
+		.map((row) => ({ ...row, dots: counted ? (dots.get(row.id) ?? 0) : null }))
+		.sort((a, b) => (b.dots ?? 0) - (a.dots ?? 0))
+		.slice(0, OBSTACLES_SHOWN);
+}
+
+/** The charter as Markdown, to paste into a team page or an e-mail. */
+export function charterMarkdown(charter: Charter, origin: string): string {
+	const { workshop } = charter;
+	const lines = [
+		`# ${workshop.title} — our customer-service charter`,
+		'',
+		`${workshop.teamName ? `${workshop.teamName} · ` : ''}${workshop.date}`,
+		'',
+		'## Our vision',
+		'',
+		charter.vision?.body ?? '_No vision statement was agreed._',
+		'',
+		'## Our rallying cry',
+		'',
+		charter.rallyingCry ? `**${charter.rallyingCry}**` : '_No rallying cry was chosen._',
+		''
+	];
+	const storyHeadings: [StoryKind, string][] = [
+		['good', 'Stories of great service'],
+		['bad', 'Stories of service to do better']
+	];
+	for (const [kind, heading] of storyHeadings) {
+		const stories = charter.stories[kind];
+		if (stories.length === 0) continue;
+		lines.push(`## ${heading}`, '');
+		for (const story of stories) {
+			lines.push(
+				`### ${story.title.replace(/\s+/g, ' ')}`,
+				'',
+				story.body,
+				'',
+				`— ${story.authorName ?? 'Anonymous'}`,
+				''
+			);
+		}
+	}
+	lines.push('## Obstacles we will move', '');
+	if (charter.obstacles.length === 0) lines.push('_None were named._', '');
+	for (const obstacle of charter.obstacles) {
+		lines.push(`- **${obstacle.text}**${obstacle.dots === null ? '' : ` (${obstacle.dots} dots)`}`);
+		for (const fix of obstacle.fixes) lines.push(`  - Fix: ${fix}`);
+	}
+	lines.push('', '## Actions', '');
+	if (charter.actions.length === 0) lines.push('_None yet._');
+	for (const action of charter.actions) {
+		lines.push(`- [ ] ${action.title} — ${action.ownerName}${action.dueOn ? `, by ${action.dueOn}` : ''}`);
+	}
+	lines.push('', `[Open the charter](${origin}/w/${workshop.joinCode}/charter)`, '');
+	return lines.join('\n');
+}
