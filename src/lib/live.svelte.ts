@@ -4,6 +4,7 @@ import type {
 	Audience,
 	Delta,
 	ExciteState,
+	GrowState,
 	MoodLine,
 	Presence,
 	RoomState,
@@ -19,6 +20,8 @@ export class LiveWorkshop {
 	room = $state<RoomState | null>(null);
 	/** The wall of stories, newest first. */
 	stories = $state<StoryCard[]>([]);
+	/** The obstacles, their dot vote and the actions. */
+	grow = $state() as GrowState;
 	/** The rallying cries and their vote. */
 	excite = $state() as ExciteState;
 	/** False once the stream has dropped, until it is back (the first snapshot came with the page). */
@@ -70,6 +73,7 @@ export class LiveWorkshop {
 		this.workshop = snapshot.workshop;
 		this.room = snapshot.room;
 		this.stories = snapshot.stories;
+		this.grow = snapshot.grow;
 		this.excite = snapshot.excite;
 	}
 
@@ -88,6 +92,7 @@ export class LiveWorkshop {
 			if (delta.arrived) this.room.names = [delta.arrived, ...this.room.names].slice(0, NAMES_SHOWN);
 		}
 		if (delta.stories) this.stories = delta.stories;
+		if (delta.grow) this.grow = delta.grow;
 		if (delta.excite) this.excite = delta.excite;
 		if (delta.story) this.upsertStory(delta.story);
 		if (delta.storyGone) this.stories = this.stories.filter((story) => story.id !== delta.storyGone);

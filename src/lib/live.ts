@@ -62,6 +62,7 @@ export interface Snapshot {
 	me: MeState | null;
 	/** The wall, newest first: visible stories (all of them, with hidden ones, for the facilitator). */
 	stories: StoryCard[];
+	grow: GrowState;
 	excite: ExciteState;
 }
 
@@ -95,6 +96,31 @@ export interface ExciteState {
 	vote: VoteView | null;
 }
 
+export interface ObstacleView {
+	id: string;
+	text: string;
+	/** Turned from a bad story. */
+	fromStory: boolean;
+	/** Hidden by the facilitator (only the facilitator's view holds hidden obstacles). */
+	hidden: boolean;
+	fixes: string[];
+}
+
+export interface ActionView {
+	id: string;
+	obstacleId: string | null;
+	title: string;
+	ownerName: string;
+	dueOn: string | null;
+}
+
+/** Grow: the obstacles, their dot vote, and the actions agreed. */
+export interface GrowState {
+	obstacles: ObstacleView[];
+	vote: VoteView | null;
+	actions: ActionView[];
+}
+
 /** A change since `version - 1`. Fields present replace the client's copy. */
 export interface Delta {
 	version: number;
@@ -114,6 +140,7 @@ export interface Delta {
 	reactions?: { storyId: string; counts: ReactionCounts };
 	/** The whole wall changed (posts revealed or hidden again). */
 	stories?: StoryCard[];
+	grow?: GrowState;
 	excite?: ExciteState;
 }
 

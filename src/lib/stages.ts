@@ -64,7 +64,7 @@ export function neighbour(id: Stage, step: -1 | 1): Stage | null {
 }
 
 /** Stages whose phone page is their own route (with only their own code); the rest share /w/CODE. */
-const STAGE_PAGES: Partial<Record<Stage, string>> = { dream: 'dream', excite: 'excite' };
+const STAGE_PAGES: Partial<Record<Stage, string>> = { dream: 'dream', grow: 'grow', excite: 'excite' };
 
 /** Where a phone belongs while the workshop is in `stage`. */
 export function stagePath(code: string, stage: Stage, ended: boolean): string {

@@ -11,3 +11,10 @@ export function rejectForm(
 ): FormFailure {
 	return fail(status, { errors, values });
 }
+
+/** What was typed, to put back into the form when a post is refused. */
+export function formValues(form: FormData): Record<string, string> {
+	const values: Record<string, string> = {};
+	for (const [key, value] of form) if (typeof value === 'string') values[key] = value;
+	return values;
+}

@@ -2,8 +2,12 @@
 // announced change. Read on the owner connection by the realtime hub, which has already checked
 // who each stream belongs to; the shaping below is what keeps each audience to its own view.
 import {
+	type ActionView,
 	type CryView,
 	type ExciteState,
+	type GrowState,
+	type ObstacleView,
+	type VoteView,
 	MOOD_LINES_SHOWN,
 	NAMES_SHOWN,
 	type Audience,
@@ -141,33 +145,57 @@ export async function roomState(
 	};
 }
 
-/** The rallying cries and their latest vote; results only for the facilitator or once revealed. */
-export async function exciteState(db: Handle, workshopId: string, audience: Audience): Promise<ExciteState> {
-	const cries = await db.query<CryView>(
-		`select id, text, proposals, hidden from rallying_cries where workshop_id = $1 ${
-			audience === 'facilitator' ? '' : 'and not hidden'
-		} order by created_at, id`,
-		[workshopId]
-	);
-	const vote = await votes.latest(db, workshopId, 'rallying_cry');
-	if (!vote) return { cries, vote: null };
+/** A subject's latest vote as an audience sees it: results for the facilitator, or once revealed. */
+async function voteView(
+	db: Handle,
+	workshopId: string,
+	subject: votes.VoteSubject,
+	audience: Audience
+): Promise<VoteView | null> {
+	const vote = await votes.latest(db, workshopId, subject);
+	if (!vote) return null;
 	const result = await votes.count(db, vote);
 	const shown = audience === 'facilitator' || vote.status === 'revealed';
 	const { id, method, dots, mayStack, options, status, winnerId } = vote;
 	return {
-		cries,
-		vote: {
-			id,
-			method,
-			dots,
-			mayStack,
-			options,
-			status,
-			winnerId,
-			ballots: result.ballots,
-			result: shown ? result : null
-		}
+		id,
+		method,
+		dots,
+		mayStack,
+		options,
+		status,
+		winnerId,
+		ballots: result.ballots,
+		result: shown ? result : null
 	};
+}
+
+const visibleTo = (audience: Audience) => (audience === 'facilitator' ? '' : 'and not hidden');
+
+/** The rallying cries and their latest vote. */
+export async function exciteState(db: Handle, workshopId: string, audience: Audience): Promise<ExciteState> {
+	const cries = await db.query<CryView>(
+		`select id, text, proposals, hidden from rallying_cries where workshop_id = $1 ${visibleTo(audience)}
+		 order by created_at, id`,
+		[workshopId]
+	);
+	return { cries, vote: await voteView(db, workshopId, 'rallying_cry', audience) };
+}
+
+/** The obstacles with their fixes, their dot vote, and the actions. */
+export async function growState(db: Handle, workshopId: string, audience: Audience): Promise<GrowState> {
+	const obstacles = await db.query<ObstacleView>(
+		`select o.id, o.text, o.from_story_id is not null as "fromStory", o.hidden,
+		        coalesce((select array_agg(f.text order by f.created_at) from fixes f where f.obstacle_id = o.id), '{}') as fixes
+		 from obstacles o where o.workshop_id = $1 ${visibleTo(audience)} order by o.created_at, o.id`,
+		[workshopId]
+	);
+	const actions = await db.query<ActionView>(
+		`select id, obstacle_id as "obstacleId", title, owner_name as "ownerName", to_char(due_on, 'YYYY-MM-DD') as "dueOn"
+		 from action_items where workshop_id = $1 order by created_at`,
+		[workshopId]
+	);
+	return { obstacles, vote: await voteView(db, workshopId, 'obstacles', audience), actions };
 }
 
 export async function snapshot(db: Handle, workshopId: string, audience: Audience): Promise<Snapshot | null> {
@@ -181,6 +209,7 @@ export async function snapshot(db: Handle, workshopId: string, audience: Audienc
 			room: audience === 'participant' ? null : await roomState(tx, workshopId, audience, state.workshop),
 			me: null,
 			stories: await wall(tx, workshopId, audience, state.workshop),
+			grow: await growState(tx, workshopId, audience),
 			excite: await exciteState(tx, workshopId, audience)
 		};
 	});
@@ -203,6 +232,11 @@ export async function deltasFor(
 	const screen: Delta = { ...base };
 	const facilitator: Delta = { ...base };
 	const room = [screen, facilitator];
+	const audiences = [
+		['participant', participant],
+		['screen', screen],
+		['facilitator', facilitator]
+	] as const;
 
 	switch (change.what) {
 		case 'workshop': {
@@ -259,21 +293,28 @@ export async function deltasFor(
 			facilitator.stories = await wall(db, workshopId, 'facilitator', state.workshop);
 			break;
 		}
-		case 'cry':
+		case 'cry': {
+			for (const [audience, delta] of audiences) delta.excite = await exciteState(db, workshopId, audience);
+			break;
+		}
+		case 'obstacle':
+		case 'action': {
+			for (const [audience, delta] of audiences) delta.grow = await growState(db, workshopId, audience);
+			break;
+		}
 		case 'vote': {
-			for (const [audience, delta] of [
-				['participant', participant],
-				['screen', screen],
-				['facilitator', facilitator]
-			] as const) {
+			for (const [audience, delta] of audiences) {
+				delta.grow = await growState(db, workshopId, audience);
 				delta.excite = await exciteState(db, workshopId, audience);
 			}
 			break;
 		}
 		case 'ballot': {
 			// Phones need no count of ballots as they arrive; the screen and the facilitator do.
-			screen.excite = await exciteState(db, workshopId, 'screen');
-			facilitator.excite = await exciteState(db, workshopId, 'facilitator');
+			for (const [audience, delta] of audiences.slice(1)) {
+				delta.grow = await growState(db, workshopId, audience);
+				delta.excite = await exciteState(db, workshopId, audience);
+			}
 			break;
 		}
 		case 'ready': {

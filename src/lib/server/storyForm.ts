@@ -2,6 +2,7 @@
 import { STORY_LIMITS, THEMES, normaliseThemes, type Consent } from '$lib/stories';
 import { parseForm, text, type FormResult } from '$lib/validation';
 import * as v from 'valibot';
+import { formValues } from './forms';
 import type { StoryInput } from './stories';
 
 /** The checkbox name of a starter theme ("personal touch" → "theme-personal-touch"). */
@@ -36,13 +37,6 @@ const StoryFields = v.object({
 	id: v.optional(uuid('Unknown story.')),
 	...Object.fromEntries(THEMES.map((theme) => [themeField(theme), v.optional(v.literal('on'))]))
 });
-
-/** What was typed, to put back into the form when a post is refused. */
-export function formValues(form: FormData): Record<string, string> {
-	const values: Record<string, string> = {};
-	for (const [key, value] of form) if (typeof value === 'string') values[key] = value;
-	return values;
-}
 
 export interface ParsedStory {
 	story: StoryInput;

@@ -118,15 +118,20 @@ export function countRevealed(db: Handle, vote: Vote): Promise<Tally> {
 	return countFrom(db, vote, `select app.revealed_ballots($1) as choices`);
 }
 
-async function countFrom(db: Handle, vote: Vote, ballotsSql: string): Promise<Tally> {
-	const ballots = await db.query<{ choices: string[] }>(ballotsSql, [vote.id]);
+/** What the vote's ballots may name, in the order a tally lists ties. */
+export async function choices(db: Handle, voteId: string): Promise<string[]> {
 	const [row] = await db.query<{ options: string[] }>(
 		`select app.vote_choices(v) as options from votes v where v.id = $1`,
-		[vote.id]
+		[voteId]
 	);
+	return row?.options ?? [];
+}
+
+async function countFrom(db: Handle, vote: Vote, ballotsSql: string): Promise<Tally> {
+	const ballots = await db.query<{ choices: string[] }>(ballotsSql, [vote.id]);
 	return tally(
 		vote.method,
-		row?.options ?? [],
+		await choices(db, vote.id),
 		ballots.map((ballot) => ballot.choices)
 	);
 }

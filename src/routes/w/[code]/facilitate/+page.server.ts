@@ -4,6 +4,7 @@ import { rejectForm } from '$lib/server/forms';
 import { joinUrl } from '$lib/server/joinLink';
 import { snapshot } from '$lib/server/liveState';
 import { system } from '$lib/server/db';
+import * as obstacles from '$lib/server/obstacles';
 import * as rallyingCries from '$lib/server/rallyingCries';
 import * as stories from '$lib/server/stories';
 import * as votes from '$lib/server/votes';
@@ -42,6 +43,24 @@ const Schemas = {
 		),
 		stack: v.optional(v.literal('on'))
 	}),
+	obstacle: v.object({ id, hidden: onOff }),
+	openDots: v.object({
+		dots: v.pipe(
+			v.string(),
+			v.transform(Number),
+			v.integer(),
+			v.minValue(1),
+			v.maxValue(10, 'At most 10 dots.')
+		),
+		stack: v.optional(v.literal('on'))
+	}),
+	addAction: v.object({
+		obstacle: v.union([v.literal(''), id]),
+		title: text('The action', 1, obstacles.ACTION_MAX),
+		owner: text('Its owner', 1, 120),
+		due: v.union([v.literal(''), v.pipe(v.string(), v.isoDate('Give the date as YYYY-MM-DD.'))])
+	}),
+	removeAction: v.object({ id }),
 	closeVote: v.object({ id }),
 	reveal: v.object({ id }),
 	runoff: v.object({ id }),
@@ -118,6 +137,26 @@ export const actions: Actions = {
 			const rules = { subject: 'rallying_cry' as const, method: input.method, dots: input.dots };
 			return (await votes.open(event.locals.db, id, { ...rules, mayStack: input.stack === 'on' })) !== null;
 		}),
+	obstacle: (event) =>
+		control(event, 'obstacle', (id, input) =>
+			obstacles.setHidden(event.locals.db, id, input.id, input.hidden === 'on')
+		),
+	openDots: (event) =>
+		control(event, 'openDots', async (id, input) => {
+			const rules = { subject: 'obstacles' as const, method: 'dot' as const, dots: input.dots };
+			return (await votes.open(event.locals.db, id, { ...rules, mayStack: input.stack === 'on' })) !== null;
+		}),
+	addAction: (event) =>
+		control(event, 'addAction', (id, input) =>
+			obstacles.addAction(event.locals.db, id, {
+				obstacleId: input.obstacle || null,
+				title: input.title,
+				ownerName: input.owner,
+				dueOn: input.due || null
+			})
+		),
+	removeAction: (event) =>
+		control(event, 'removeAction', (id, input) => obstacles.removeAction(event.locals.db, id, input.id)),
 	closeVote: (event) => control(event, 'closeVote', (_, input) => votes.close(event.locals.db, input.id)),
 	reveal: (event) =>
 		control(event, 'reveal', async (_, input) => (await votes.reveal(event.locals.db, input.id)) !== null),

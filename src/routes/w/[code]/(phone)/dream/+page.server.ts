@@ -1,9 +1,9 @@
-import { rejectForm } from '$lib/server/forms';
+import { formValues, rejectForm } from '$lib/server/forms';
 import { PostingClosedError } from '$lib/server/moods';
 import * as participants from '$lib/server/participants';
 import { phoneParticipant, readyAction, redirectToStage } from '$lib/server/phone';
 import * as stories from '$lib/server/stories';
-import { formValues, parseStory } from '$lib/server/storyForm';
+import { parseStory } from '$lib/server/storyForm';
 import { system } from '$lib/server/db';
 import { REACTION_KINDS, type ReactionKind } from '$lib/stories';
 import { parseForm } from '$lib/validation';

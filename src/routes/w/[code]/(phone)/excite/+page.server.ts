@@ -47,11 +47,7 @@ export const actions: Actions = {
 		const db = participants.asParticipant(system(), participant);
 		const latest = await votes.latest(db, participant.workshopId, 'rallying_cry');
 		if (!latest) error(404, 'There is no vote to take part in.');
-		const [row] = await db.query<{ options: string[] }>(
-			`select app.vote_choices(v) as options from votes v where v.id = $1`,
-			[latest.id]
-		);
-		const parsed = parseBallot(await request.formData(), latest, row?.options ?? []);
+		const parsed = parseBallot(await request.formData(), latest, await votes.choices(db, latest.id));
 		if (!parsed.ok) return rejectForm(400, parsed.errors);
 		try {
 			await votes.cast(db, participant, latest.id, parsed.data);

@@ -1,0 +1,87 @@
+import { parseBallot } from '$lib/server/ballotForm';
+import { system } from '$lib/server/db';
+import { formValues, rejectForm } from '$lib/server/forms';
+import { PostingClosedError } from '$lib/server/moods';
+import * as obstacles from '$lib/server/obstacles';
+import * as participants from '$lib/server/participants';
+import { phoneParticipant, readyAction, redirectToStage } from '$lib/server/phone';
+import * as votes from '$lib/server/votes';
+import { parseForm, text } from '$lib/validation';
+import { error, type RequestEvent } from '@sveltejs/kit';
+import * as v from 'valibot';
+import type { Actions, PageServerLoad } from './$types';
+
+const id = v.pipe(v.string(), v.uuid('Unknown item.'));
+const Schemas = {
+	obstacle: v.object({ text: text('The obstacle', 1, obstacles.OBSTACLE_MAX) }),
+	fromStory: v.object({ story: id }),
+	withdraw: v.object({ id }),
+	fix: v.object({ id, fix: text('The fix', 1, 280) })
+};
+
+export const load: PageServerLoad = async ({ params, cookies, parent, url }) => {
+	const { code, snapshot } = await parent();
+	redirectToStage(code, snapshot.workshop, url.pathname);
+	const participant = await phoneParticipant(cookies, params.code);
+	const db = participants.asParticipant(system(), participant);
+	const vote = snapshot.grow.vote;
+	const mine = await db.query<{ id: string }>(`select id from obstacles where participant_id = $1`, [
+		participant.id
+	]);
+	return {
+		myObstacles: mine.map((row) => row.id),
+		myBallot: vote ? await votes.myBallot(db, participant, vote.id) : null
+	};
+};
+
+/** Runs a participant's Grow action, turning a refusal into words for the phone. */
+async function act<T extends keyof typeof Schemas>(
+	{ request, params, cookies }: RequestEvent,
+	kind: T,
+	run: (
+		db: ReturnType<typeof participants.asParticipant>,
+		me: participants.Participant,
+		input: v.InferOutput<(typeof Schemas)[T]>
+	) => Promise<unknown>
+) {
+	const participant = await phoneParticipant(cookies, params.code ?? '');
+	const form = await request.formData();
+	const parsed = parseForm(form, Schemas[kind] as v.ObjectSchema<v.ObjectEntries, undefined>);
+	if (!parsed.ok) return rejectForm(400, parsed.errors, parsed.values);
+	try {
+		await run(
+			participants.asParticipant(system(), participant),
+			participant,
+			parsed.data as v.InferOutput<(typeof Schemas)[T]>
+		);
+	} catch (err) {
+		if (err instanceof PostingClosedError) return rejectForm(409, { form: err.message }, formValues(form));
+		throw err;
+	}
+	return { posted: kind };
+}
+
+export const actions: Actions = {
+	obstacle: (event) =>
+		act(event, 'obstacle', (db, me, input) => obstacles.post(db, me, { text: input.text })),
+	fromStory: (event) =>
+		act(event, 'fromStory', (db, me, input) => obstacles.post(db, me, { fromStoryId: input.story })),
+	withdraw: (event) => act(event, 'withdraw', (db, me, input) => obstacles.withdraw(db, me, input.id)),
+	fix: (event) => act(event, 'fix', (db, me, input) => obstacles.proposeFix(db, me, input.id, input.fix)),
+	vote: async ({ request, params, cookies }) => {
+		const participant = await phoneParticipant(cookies, params.code);
+		const db = participants.asParticipant(system(), participant);
+		const latest = await votes.latest(db, participant.workshopId, 'obstacles');
+		if (!latest) error(404, 'There is no vote to take part in.');
+		const parsed = parseBallot(await request.formData(), latest, await votes.choices(db, latest.id));
+		if (!parsed.ok) return rejectForm(400, parsed.errors);
+		try {
+			await votes.cast(db, participant, latest.id, parsed.data);
+		} catch (err) {
+			if (err instanceof votes.BallotRefusedError) return rejectForm(409, { form: err.message });
+			throw err;
+		}
+		return { posted: 'ballot' };
+	},
+	ready: readyAction
+};

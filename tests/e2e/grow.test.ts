@@ -1,0 +1,90 @@
+// Grow in real Chromium: phones name obstacles and place dots, the facilitator reveals the ranking
+// and writes down an action, and the screen follows each step live.
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { PHONE, browserSuite, findChromium, readmeScreenshot, signIn } from './server';
+
+const chromium = findChromium();
+const FOLLOW_MS = 1500;
+
+describe.skipIf(!chromium)('Grow in Chromium', () => {
+	const suite = browserSuite(chromium!);
+	let facilitator: Page;
+	let screen: Page;
+	const phones: Page[] = [];
+
+	async function control(name: string | RegExp) {
+		const answered = facilitator.waitForResponse(
+			(r) => r.request().method() === 'POST' && r.url().includes('/facilitate')
+		);
+		await facilitator.getByRole('button', { name }).first().click();
+		expect((await answered).status()).toBe(200);
+	}
+
+	it('phones name obstacles in Grow; the screen lists them live', async () => {
+		const desk = await suite.open({ viewport: { width: 1280, height: 900 } });
+		facilitator = desk.page;
+		await signIn(facilitator, 'demo@example.com', '/w/DEMO42/facilitate');
+		screen = await desk.context.newPage();
+		await screen.setViewportSize({ width: 1920, height: 1080 });
+		await screen.goto('/w/DEMO42/screen');
+		await control('Grow');
+		for (const [name, obstacle] of [
+			['Ana', 'Hand-offs lose the history'],
+			['Ben', 'Nobody may refund without a manager']
+		]) {
+			const { page } = await suite.open(PHONE);
+			await page.goto('/j/DEMO42');
+			await page.getByLabel('Your name').fill(name!);
+			await page.getByRole('button', { name: 'Join' }).click();
+			await page.waitForURL('**/w/DEMO42/grow');
+			await page.getByLabel('What gets in the way of excellent service?').fill(obstacle!);
+			await page.getByRole('button', { name: 'Name this obstacle' }).click();
+			await page.getByText('Added to the board').waitFor();
+			phones.push(page);
+		}
+		const board = screen.getByRole('list', { name: 'Obstacles named' });
+		await board.getByText('Nobody may refund without a manager').waitFor({ timeout: FOLLOW_MS });
+	}, 60_000);
+
+	it('dots are placed on phones, hidden until the facilitator reveals the ranking', async () => {
+		await control('Open dot voting');
+		const place = async (phone: Page, dots: Record<string, string>) => {
+			await phone.getByText(/Place up to 3 dots/).waitFor({ timeout: FOLLOW_MS });
+			for (const [obstacle, count] of Object.entries(dots)) {
+				await phone.getByRole('spinbutton', { name: obstacle }).fill(count);
+			}
+			await phone.getByRole('button', { name: 'Place my dots' }).click();
+			await phone.getByText('Your dots are in').waitFor();
+		};
+		await place(phones[0]!, {
+			'Hand-offs lose the history': '1',
+			'Nobody may refund without a manager': '2'
+		});
+		await place(phones[1]!, { 'Nobody may refund without a manager': '3' });
+		await screen.getByText('2 people have voted').waitFor({ timeout: FOLLOW_MS });
+		expect(await screen.getByText('5', { exact: true }).count()).toBe(0); // no counts before the reveal
+		await control('Close and reveal the ranking');
+		const ranking = screen.getByRole('region', { name: 'Obstacles ranked by dots' });
+		await ranking.waitFor({ timeout: FOLLOW_MS });
+		const rows = await ranking.getByRole('listitem').allTextContents();
+		expect(rows.map((row) => row.replace(/\s+/g, ' ').trim())).toEqual([
+			'Nobody may refund without a manager 5',
+			'Hand-offs lose the history 1'
+		]);
+	}, 30_000);
+
+	it('the facilitator turns the top obstacle into an action; the screen shows it', async () => {
+		await facilitator
+			.getByLabel('For the obstacle')
+			.selectOption({ label: 'Nobody may refund without a manager' });
+		await facilitator.getByLabel('Action', { exact: true }).fill('Let agents refund up to £50');
+		await facilitator.getByLabel('Owner').fill('Priya');
+		await facilitator.getByLabel('Due').fill('2027-02-01');
+		await control('Add the action');
+		await screen
+			.getByText('☐ Let agents refund up to £50 — Priya, by 2027-02-01')
+			.waitFor({ timeout: FOLLOW_MS });
+		await readmeScreenshot(screen, 'screen-grow.png');
+	}, 30_000);
+});
