@@ -9,6 +9,7 @@ import type {
 	Presence,
 	RoomState,
 	Snapshot,
+	VisionState,
 	WorkshopState
 } from './live';
 import { MOOD_LINES_SHOWN, NAMES_SHOWN, STORIES_SHOWN } from './live';
@@ -24,6 +25,8 @@ export class LiveWorkshop {
 	grow = $state() as GrowState;
 	/** The rallying cries and their vote. */
 	excite = $state() as ExciteState;
+	/** The vision statement being written. */
+	vision = $state() as VisionState;
 	/** False once the stream has dropped, until it is back (the first snapshot came with the page). */
 	online = $state(true);
 	/** Server time minus this device's clock, so every timer shows the same seconds. */
@@ -75,6 +78,7 @@ export class LiveWorkshop {
 		this.stories = snapshot.stories;
 		this.grow = snapshot.grow;
 		this.excite = snapshot.excite;
+		this.vision = snapshot.vision;
 	}
 
 	private onDelta(delta: Delta): void {
@@ -94,6 +98,7 @@ export class LiveWorkshop {
 		if (delta.stories) this.stories = delta.stories;
 		if (delta.grow) this.grow = delta.grow;
 		if (delta.excite) this.excite = delta.excite;
+		if (delta.vision) this.vision = delta.vision;
 		if (delta.story) this.upsertStory(delta.story);
 		if (delta.storyGone) this.stories = this.stories.filter((story) => story.id !== delta.storyGone);
 		if (delta.reactions) {

@@ -64,6 +64,7 @@ export interface Snapshot {
 	stories: StoryCard[];
 	grow: GrowState;
 	excite: ExciteState;
+	vision: VisionState;
 }
 
 export interface CryView {
@@ -121,6 +122,31 @@ export interface GrowState {
 	actions: ActionView[];
 }
 
+export interface VisionVersion {
+	version: number;
+	body: string;
+	html: string;
+}
+
+export interface AmendmentView {
+	id: string;
+	/** The words it would replace; null for the whole statement. */
+	target: string | null;
+	proposed: string;
+	status: 'pending' | 'accepted' | 'merged' | 'declined';
+}
+
+/** The vision statement as it is being written. */
+export interface VisionState {
+	/** Every saved draft, oldest first. */
+	versions: VisionVersion[];
+	amendments: AmendmentView[];
+	/** The closing check; reasons go to the facilitator only. */
+	checks: { agree: number; abstain: number; disagree: number; reasons: string[] };
+	/** Dream's "our customers should feel …" phrases, grouped, most given first (screen, facilitator). */
+	phrases: { text: string; count: number }[];
+}
+
 /** A change since `version - 1`. Fields present replace the client's copy. */
 export interface Delta {
 	version: number;
@@ -142,6 +168,7 @@ export interface Delta {
 	stories?: StoryCard[];
 	grow?: GrowState;
 	excite?: ExciteState;
+	vision?: VisionState;
 }
 
 /** Unversioned: how many phones are connected now (facilitator). */

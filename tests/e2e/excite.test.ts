@@ -57,6 +57,34 @@ describe.skipIf(!chromium)('the rallying-cry vote in Chromium', () => {
 		]);
 	}, 30_000);
 
+	it('the facilitator drafts the vision; an amendment from a phone is accepted and every phone sees it', async () => {
+		await facilitator.getByLabel(/^Draft/).fill('Every customer feels heard.');
+		await facilitator.getByText('4 / 40 words').waitFor();
+		await control('Save as version 1');
+		const phone = phones[2]!;
+		await phone.getByRole('heading', { name: 'Our vision (draft 1)' }).waitFor({ timeout: FOLLOW_MS });
+		await phone.getByText('Propose a change').click();
+		await phone.getByLabel(/Words to change/).fill('heard');
+		await phone.getByLabel('Your wording').fill('heard and helped');
+		await phone.getByRole('button', { name: 'Propose this change' }).click();
+		await phone.getByText('Sent to the facilitator').waitFor();
+		await facilitator.getByText('“heard” → “heard and helped”').waitFor({ timeout: FOLLOW_MS });
+		await control('Accept');
+		await Promise.all(
+			phones.map((p) =>
+				p.getByRole('heading', { name: 'Our vision (draft 2)' }).waitFor({ timeout: FOLLOW_MS })
+			)
+		);
+		expect(await phones[0]!.locator('blockquote').textContent()).toContain(
+			'Every customer feels heard and helped.'
+		);
+		// The screen shows what changed; the closing check is tallied live.
+		await screen.locator('ins', { hasText: 'and helped' }).waitFor({ timeout: FOLLOW_MS });
+		await phones[0]!.getByLabel('👍 I agree').check();
+		await phones[0]!.getByRole('button', { name: 'Send' }).click();
+		await screen.getByText(/👍 1 agree/).waitFor({ timeout: FOLLOW_MS });
+	}, 60_000);
+
 	it('phones vote by ranked choice; the facilitator reveals; all show the same winner at once', async () => {
 		await facilitator.getByLabel('Ranked choice (instant runoff)').check();
 		await control('Open voting');
@@ -99,7 +127,9 @@ describe.skipIf(!chromium)('the rallying-cry vote in Chromium', () => {
 		await facilitator.waitForURL('**/w/DEMO42/charter');
 		const cry = facilitator.getByRole('region', { name: 'Our rallying cry' });
 		expect(await cry.textContent()).toContain("Let's Go!");
-		await facilitator.getByRole('region', { name: 'Our vision' }).waitFor();
+		expect(await facilitator.getByRole('region', { name: 'Our vision' }).textContent()).toContain(
+			'Every customer feels heard and helped.'
+		);
 
 		await phones[1]!.goto('/w/DEMO42/charter');
 		expect(await phones[1]!.getByRole('region', { name: 'Our rallying cry' }).textContent()).toContain(

@@ -8,6 +8,8 @@ import {
 	type GrowState,
 	type ObstacleView,
 	type VoteView,
+	type AmendmentView,
+	type VisionState,
 	MOOD_LINES_SHOWN,
 	NAMES_SHOWN,
 	type Audience,
@@ -20,6 +22,7 @@ import {
 import { stageInfo, type Stage } from '$lib/stages';
 import type { Handle } from './db';
 import * as stories from './stories';
+import { renderMarkdown } from './markdown';
 import * as votes from './votes';
 
 /** A change as announced by the database (`app.announce`, `app.announce_workshop_change`). */
@@ -198,6 +201,43 @@ export async function growState(db: Handle, workshopId: string, audience: Audien
 	return { obstacles, vote: await voteView(db, workshopId, 'obstacles', audience), actions };
 }
 
+/** The drafts, amendments, closing check and phrases of the vision statement. */
+export async function visionState(db: Handle, workshopId: string, audience: Audience): Promise<VisionState> {
+	const versions = await db.query<{ version: number; body: string }>(
+		`select version, body from vision_versions where workshop_id = $1 order by version`,
+		[workshopId]
+	);
+	const amendments = await db.query<AmendmentView>(
+		`select id, target, proposed, status from vision_amendments where workshop_id = $1 order by created_at`,
+		[workshopId]
+	);
+	const checks = await db.query<{ stance: 'agree' | 'abstain' | 'disagree'; reason: string | null }>(
+		`select stance, reason from vision_checks where workshop_id = $1 order by updated_at`,
+		[workshopId]
+	);
+	const phrases =
+		audience === 'participant'
+			? []
+			: await db.query<{ text: string; count: number }>(
+					`select min(text) as text, count(*)::int as count from phrases where workshop_id = $1 and not hidden
+					 group by lower(btrim(text)) order by count(*) desc, min(created_at) limit 40`,
+					[workshopId]
+				);
+	const count = (stance: string) => checks.filter((check) => check.stance === stance).length;
+	return {
+		versions: versions.map((row) => ({ ...row, html: renderMarkdown(row.body) })),
+		amendments,
+		checks: {
+			agree: count('agree'),
+			abstain: count('abstain'),
+			disagree: count('disagree'),
+			reasons:
+				audience === 'facilitator' ? checks.flatMap((check) => (check.reason ? [check.reason] : [])) : []
+		},
+		phrases
+	};
+}
+
 export async function snapshot(db: Handle, workshopId: string, audience: Audience): Promise<Snapshot | null> {
 	return db.transaction(async (tx) => {
 		const state = await workshopState(tx, workshopId);
@@ -210,7 +250,8 @@ export async function snapshot(db: Handle, workshopId: string, audience: Audienc
 			me: null,
 			stories: await wall(tx, workshopId, audience, state.workshop),
 			grow: await growState(tx, workshopId, audience),
-			excite: await exciteState(tx, workshopId, audience)
+			excite: await exciteState(tx, workshopId, audience),
+			vision: await visionState(tx, workshopId, audience)
 		};
 	});
 }
@@ -295,6 +336,15 @@ export async function deltasFor(
 		}
 		case 'cry': {
 			for (const [audience, delta] of audiences) delta.excite = await exciteState(db, workshopId, audience);
+			break;
+		}
+		case 'vision': {
+			for (const [audience, delta] of audiences) delta.vision = await visionState(db, workshopId, audience);
+			break;
+		}
+		case 'phrase': {
+			for (const [audience, delta] of audiences.slice(1))
+				delta.vision = await visionState(db, workshopId, audience);
 			break;
 		}
 		case 'obstacle':

@@ -7,6 +7,7 @@ import { system } from '$lib/server/db';
 import * as obstacles from '$lib/server/obstacles';
 import * as rallyingCries from '$lib/server/rallyingCries';
 import * as stories from '$lib/server/stories';
+import * as vision from '$lib/server/vision';
 import * as votes from '$lib/server/votes';
 import * as workshops from '$lib/server/workshops';
 import { parseForm, text } from '$lib/validation';
@@ -61,6 +62,8 @@ const Schemas = {
 		due: v.union([v.literal(''), v.pipe(v.string(), v.isoDate('Give the date as YYYY-MM-DD.'))])
 	}),
 	removeAction: v.object({ id }),
+	saveVision: v.object({ body: text('The draft', 1, vision.VISION_MAX) }),
+	amendment: v.object({ id, decision: v.picklist(['accepted', 'merged', 'declined'], 'Unknown decision.') }),
 	closeVote: v.object({ id }),
 	reveal: v.object({ id }),
 	runoff: v.object({ id }),
@@ -79,7 +82,13 @@ export const load: PageServerLoad = async (event) => {
 	const { code, id, hasScreenLink } = await driven(event);
 	const first = await snapshot(system(), id, 'facilitator');
 	if (!first) error(404, 'This workshop no longer exists.');
-	return { code, snapshot: first, hasScreenLink, joinUrl: joinUrl(event.url, code) };
+	return {
+		code,
+		snapshot: first,
+		hasScreenLink,
+		joinUrl: joinUrl(event.url, code),
+		visionWordLimit: vision.VISION_WORD_LIMIT
+	};
 };
 
 /** Validates a control's form, runs it as the signed-in facilitator, and reports a refusal. */
@@ -155,6 +164,14 @@ export const actions: Actions = {
 				dueOn: input.due || null
 			})
 		),
+	saveVision: (event) =>
+		control(
+			event,
+			'saveVision',
+			async (id, input) => (await vision.saveDraft(event.locals.db, id, input.body)) !== null
+		),
+	amendment: (event) =>
+		control(event, 'amendment', (id, input) => vision.decide(event.locals.db, id, input.id, input.decision)),
 	removeAction: (event) =>
 		control(event, 'removeAction', (id, input) => obstacles.removeAction(event.locals.db, id, input.id)),
 	closeVote: (event) => control(event, 'closeVote', (_, input) => votes.close(event.locals.db, input.id)),

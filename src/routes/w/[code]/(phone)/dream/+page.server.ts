@@ -3,15 +3,17 @@ import { PostingClosedError } from '$lib/server/moods';
 import * as participants from '$lib/server/participants';
 import { phoneParticipant, readyAction, redirectToStage } from '$lib/server/phone';
 import * as stories from '$lib/server/stories';
+import * as vision from '$lib/server/vision';
 import { parseStory } from '$lib/server/storyForm';
 import { system } from '$lib/server/db';
 import { REACTION_KINDS, type ReactionKind } from '$lib/stories';
-import { parseForm } from '$lib/validation';
+import { parseForm, text } from '$lib/validation';
 import * as v from 'valibot';
 import type { Actions, PageServerLoad } from './$types';
 
 const storyId = v.pipe(v.string(), v.uuid('Unknown story.'));
 const StoryRef = v.object({ id: storyId });
+const Phrase = v.object({ phrase: text('Your phrase', 1, vision.PHRASE_MAX) });
 // "heart:on" adds a heart, "heart:off" takes it back.
 const REACTION_CHOICES = REACTION_KINDS.flatMap((kind) => [`${kind}:on`, `${kind}:off`]);
 const Reaction = v.object({ id: storyId, reaction: v.picklist(REACTION_CHOICES, 'Unknown reaction.') });
@@ -73,6 +75,22 @@ export const actions: Actions = {
 			throw err;
 		}
 		return { posted: 'reaction' };
+	},
+	phrase: async ({ request, params, cookies }) => {
+		const participant = await phoneParticipant(cookies, params.code);
+		const parsed = parseForm(await request.formData(), Phrase);
+		if (!parsed.ok) return rejectForm(400, parsed.errors, parsed.values);
+		try {
+			await vision.addPhrase(
+				participants.asParticipant(system(), participant),
+				participant,
+				parsed.data.phrase
+			);
+		} catch (err) {
+			if (err instanceof PostingClosedError) return rejectForm(409, { form: err.message });
+			throw err;
+		}
+		return { posted: 'phrase' };
 	},
 	ready: readyAction
 };

@@ -3,6 +3,7 @@ import { PostingClosedError } from '$lib/server/moods';
 import * as participants from '$lib/server/participants';
 import { phoneParticipant, readyAction, redirectToStage } from '$lib/server/phone';
 import * as rallyingCries from '$lib/server/rallyingCries';
+import * as vision from '$lib/server/vision';
 import * as votes from '$lib/server/votes';
 import { parseBallot } from '$lib/server/ballotForm';
 import { system } from '$lib/server/db';
@@ -18,13 +19,25 @@ const Proposal = v.object({
 	)
 });
 
+const Amendment = v.object({
+	target: v.optional(v.union([v.literal(''), text('The words to change', 1, vision.VISION_MAX)]), ''),
+	proposed: text('Your wording', 1, vision.VISION_MAX)
+});
+const Check = v.object({
+	stance: v.picklist(['agree', 'abstain', 'disagree'], 'Choose agree, abstain or disagree.'),
+	reason: v.optional(v.union([v.literal(''), text('Your reason', 1, 280)]), '')
+});
+
 export const load: PageServerLoad = async ({ params, cookies, parent, url }) => {
 	const { code, snapshot } = await parent();
 	redirectToStage(code, snapshot.workshop, url.pathname);
 	const participant = await phoneParticipant(cookies, params.code);
 	const vote = snapshot.excite.vote;
 	const db = participants.asParticipant(system(), participant);
-	return { myBallot: vote ? await votes.myBallot(db, participant, vote.id) : null };
+	return {
+		myBallot: vote ? await votes.myBallot(db, participant, vote.id) : null,
+		myCheck: await vision.myCheck(db, participant)
+	};
 };
 
 export const actions: Actions = {
@@ -56,6 +69,32 @@ export const actions: Actions = {
 			throw err;
 		}
 		return { posted: 'ballot' };
+	},
+	amend: async ({ request, params, cookies }) => {
+		const participant = await phoneParticipant(cookies, params.code);
+		const parsed = parseForm(await request.formData(), Amendment);
+		if (!parsed.ok) return rejectForm(400, parsed.errors, parsed.values);
+		try {
+			const db = participants.asParticipant(system(), participant);
+			await vision.proposeAmendment(db, participant, parsed.data.target || null, parsed.data.proposed);
+		} catch (err) {
+			if (err instanceof PostingClosedError) return rejectForm(409, { form: err.message }, parsed.data);
+			throw err;
+		}
+		return { posted: 'amendment' };
+	},
+	check: async ({ request, params, cookies }) => {
+		const participant = await phoneParticipant(cookies, params.code);
+		const parsed = parseForm(await request.formData(), Check);
+		if (!parsed.ok) return rejectForm(400, parsed.errors, parsed.values);
+		try {
+			const db = participants.asParticipant(system(), participant);
+			await vision.setCheck(db, participant, parsed.data.stance, parsed.data.reason || null);
+		} catch (err) {
+			if (err instanceof PostingClosedError) return rejectForm(409, { form: err.message });
+			throw err;
+		}
+		return { posted: 'check' };
 	},
 	ready: readyAction
 };
