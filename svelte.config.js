@@ -6,6 +6,8 @@ const config = {
 	preprocess: vitePreprocess(),
 	kit: {
 		adapter: adapter({ precompress: true }),
+		// Routes are resolved on the server, so phones do not download the map of every page.
+		router: { resolution: 'server' },
 		// A strict CSP backs up the server-side sanitising of user markdown.
 		csp: {
 			mode: 'auto',
