@@ -87,6 +87,8 @@ export interface VoteView {
 	winnerId: string | null;
 	/** Ballots cast so far. */
 	ballots: number;
+	/** Of which the facilitator entered for someone without a phone. */
+	onBehalf: number;
 	/** The count: for the facilitator at any time (a peek), for everyone once revealed. */
 	result: Tally | null;
 }

@@ -63,6 +63,8 @@ export interface StoryCard {
 	edited: boolean;
 	/** Hidden by the facilitator (only the facilitator's view holds hidden stories). */
 	hidden: boolean;
+	/** Entered by the facilitator for someone without a phone. */
+	onBehalf: boolean;
 	createdAt: string;
 	reactions: ReactionCounts;
 }

@@ -159,6 +159,10 @@ async function voteView(
 	if (!vote) return null;
 	const result = await votes.count(db, vote);
 	const shown = audience === 'facilitator' || vote.status === 'revealed';
+	const [marked] = await db.query<{ n: number }>(
+		`select count(*)::int as n from ballots where vote_id = $1 and on_behalf`,
+		[vote.id]
+	);
 	const { id, method, dots, mayStack, options, status, winnerId } = vote;
 	return {
 		id,
@@ -169,6 +173,7 @@ async function voteView(
 		status,
 		winnerId,
 		ballots: result.ballots,
+		onBehalf: marked?.n ?? 0,
 		result: shown ? result : null
 	};
 }

@@ -87,6 +87,27 @@ export async function post(
 	return { id, created: true };
 }
 
+/**
+ * The facilitator enters a story for someone without a phone. It is marked as entered on their
+ * behalf; the name goes with it only if they chose the library with their name.
+ */
+export async function postOnBehalf(
+	db: Handle,
+	workshopId: string,
+	input: StoryInput,
+	name: string | null
+): Promise<boolean> {
+	const rows = await db.query(
+		`insert into stories (workshop_id, kind, perspective, title, body, feeling, company, themes, consent,
+		                      author_name, on_behalf, idempotency_key)
+		 select $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, true, gen_random_uuid()
+		 where app.drives($1) and app.is_live($1)
+		 returning id`,
+		[workshopId, ...authored(input), input.consent === 'library_named' ? name : null]
+	);
+	return rows.length === 1;
+}
+
 /** Edits the author's story while Dream is open; the database marks it edited. */
 export async function edit(db: Handle, me: Participant, storyId: string, input: StoryInput): Promise<void> {
 	let rows: unknown[];
@@ -206,7 +227,7 @@ type CardRow = Omit<StoryCard, 'html' | 'edited' | 'createdAt'> & {
 };
 
 const CARD_COLUMNS = `s.id, s.kind, s.perspective, s.title, s.body, s.feeling, s.company, s.themes, s.hidden,
-	s.edited_at, s.created_at, ${reactionCountsSql('s.id')} as reactions`;
+	s.on_behalf as "onBehalf", s.edited_at, s.created_at, ${reactionCountsSql('s.id')} as reactions`;
 
 function reactionCountsSql(storyId: string): string {
 	return `coalesce((select jsonb_object_agg(k.kind, k.n) from
@@ -239,6 +260,7 @@ function toCard(row: CardRow): StoryCard {
 		themes: row.themes,
 		edited: row.edited_at !== null,
 		hidden: row.hidden,
+		onBehalf: row.onBehalf,
 		createdAt: row.created_at.toISOString(),
 		reactions: row.reactions
 	};

@@ -193,3 +193,34 @@ export async function runoff(db: Handle, voteId: string): Promise<Vote | null> {
 	if (winners.length < 2) return null;
 	return open(db, vote.workshopId, { subject: vote.subject, method: 'single', options: winners });
 }
+
+/**
+ * The facilitator enters a ballot for someone without a phone, added by name; it is marked as
+ * entered on their behalf. Entering it again for the same name replaces it.
+ */
+export async function castOnBehalf(
+	db: Handle,
+	workshopId: string,
+	voteId: string,
+	name: string,
+	choices: string[]
+): Promise<void> {
+	try {
+		await db.transaction(async (tx) => {
+			const [person] = await tx.query<{ id: string }>(`select app.add_paper_participant($1, $2) as id`, [
+				workshopId,
+				name
+			]);
+			await tx.query(
+				`insert into ballots (vote_id, workshop_id, participant_id, choices, on_behalf) values ($1, $2, $3, $4, true)
+				 on conflict (vote_id, participant_id) do update set choices = excluded.choices, updated_at = now()`,
+				[voteId, workshopId, person!.id, JSON.stringify(choices)]
+			);
+		});
+	} catch (error) {
+		if (codeOf(error) === '42501')
+			throw new BallotRefusedError('This vote is closed, or not yours to enter.');
+		if (codeOf(error) === '23514') throw new BallotRefusedError((error as Error).message);
+		throw error;
+	}
+}

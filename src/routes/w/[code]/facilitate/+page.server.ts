@@ -1,5 +1,7 @@
 import { normaliseJoinCode } from '$lib/joinCode';
 import { STAGE_IDS } from '$lib/stages';
+import { STORY_LIMITS } from '$lib/stories';
+import { parseBallot } from '$lib/server/ballotForm';
 import { rejectForm } from '$lib/server/forms';
 import { joinUrl } from '$lib/server/joinLink';
 import { snapshot } from '$lib/server/liveState';
@@ -63,6 +65,13 @@ const Schemas = {
 	}),
 	removeAction: v.object({ id }),
 	saveVision: v.object({ body: text('The draft', 1, vision.VISION_MAX) }),
+	storyOnBehalf: v.object({
+		name: v.optional(v.union([v.literal(''), text('Their name', 1, 40)]), ''),
+		kind: v.picklist(['good', 'bad'], 'Was it good or bad service?'),
+		title: text('The title', 1, STORY_LIMITS.title),
+		body: text('What happened', 1, STORY_LIMITS.body),
+		consent: v.picklist(['room', 'library_anonymous', 'library_named'], 'Choose who may see the story.')
+	}),
 	amendment: v.object({ id, decision: v.picklist(['accepted', 'merged', 'declined'], 'Unknown decision.') }),
 	closeVote: v.object({ id }),
 	reveal: v.object({ id }),
@@ -164,6 +173,32 @@ export const actions: Actions = {
 				dueOn: input.due || null
 			})
 		),
+	storyOnBehalf: (event) =>
+		control(event, 'storyOnBehalf', (id, input) => {
+			const story = { ...input, perspective: 'customer' as const, feeling: null, company: null, themes: [] };
+			return stories.postOnBehalf(event.locals.db, id, story, input.name || null);
+		}),
+	// A ballot for someone without a phone: their name, and the same fields as a phone's ballot.
+	ballotOnBehalf: async (event) => {
+		const { id: workshopId } = await driven(event);
+		const form = await event.request.formData();
+		const name = v.safeParse(text('Their name', 1, 40), form.get('name') ?? '');
+		form.delete('name');
+		if (!name.success) return rejectForm(400, { form: name.issues[0].message });
+		const voteId = v.safeParse(id, form.get('vote'));
+		const vote = voteId.success ? await votes.get(event.locals.db, voteId.output) : null;
+		if (!vote || vote.workshopId !== workshopId)
+			return rejectForm(409, { form: 'This vote has closed; reload the page.' });
+		const parsed = parseBallot(form, vote, await votes.choices(event.locals.db, vote.id));
+		if (!parsed.ok) return rejectForm(400, parsed.errors);
+		try {
+			await votes.castOnBehalf(event.locals.db, workshopId, vote.id, name.output, parsed.data);
+		} catch (err) {
+			if (err instanceof votes.BallotRefusedError) return rejectForm(409, { form: err.message });
+			throw err;
+		}
+		return { done: 'ballotOnBehalf' };
+	},
 	saveVision: (event) =>
 		control(
 			event,
