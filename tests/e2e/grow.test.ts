@@ -2,7 +2,7 @@
 // and writes down an action, and the screen follows each step live.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { PHONE, browserSuite, findChromium, readmeScreenshot, signIn } from './server';
+import { PHONE, browserSuite, findChromium, readmeScreenshot, signIn, clickControl } from './server';
 
 const chromium = findChromium();
 const FOLLOW_MS = 1500;
@@ -13,13 +13,7 @@ describe.skipIf(!chromium)('Grow in Chromium', () => {
 	let screen: Page;
 	const phones: Page[] = [];
 
-	async function control(name: string | RegExp) {
-		const answered = facilitator.waitForResponse(
-			(r) => r.request().method() === 'POST' && r.url().includes('/facilitate')
-		);
-		await facilitator.getByRole('button', { name }).first().click();
-		expect((await answered).status()).toBe(200);
-	}
+	const control = (name: string | RegExp) => clickControl(facilitator, name);
 
 	it('phones name obstacles in Grow; the screen lists them live', async () => {
 		const desk = await suite.open({ viewport: { width: 1280, height: 900 } });

@@ -3,7 +3,7 @@
 // SCREENSHOT=1 also writes the README's pictures of the screen, the control panel and a phone.
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { PHONE, browserSuite, findChromium, readmeScreenshot, signIn } from './server';
+import { PHONE, browserSuite, findChromium, readmeScreenshot, signIn, clickControl } from './server';
 
 const chromium = findChromium();
 const FOLLOW_MS = 1000;
@@ -16,14 +16,7 @@ describe.skipIf(!chromium)('a live workshop in Chromium', () => {
 	const suite = browserSuite(chromium!);
 	const open = async (options: Parameters<Browser['newContext']>[0] = {}) => (await suite.open(options)).page;
 
-	/** Clicks a control on the panel and waits for the server to answer it. */
-	async function control(name: string | RegExp) {
-		const answered = facilitator.waitForResponse(
-			(r) => r.request().method() === 'POST' && r.url().includes('/facilitate')
-		);
-		await facilitator.getByRole('button', { name }).click();
-		expect((await answered).status()).toBe(200);
-	}
+	const control = (name: string | RegExp) => clickControl(facilitator, name);
 
 	/** Every phone shows `heading` within FOLLOW_MS of the facilitator's change being accepted. */
 	async function phonesFollow(heading: string) {

@@ -212,3 +212,13 @@ export async function signIn(page: Page, email: string, next: string): Promise<v
 	await page.getByRole('button', { name: 'Sign in' }).click();
 	await page.waitForURL(`**${next}`);
 }
+
+/** Clicks a control on the facilitator's panel and waits for the server to accept it. */
+export async function clickControl(panel: Page, name: string | RegExp): Promise<void> {
+	const answered = panel.waitForResponse(
+		(r) => r.request().method() === 'POST' && r.url().includes('/facilitate')
+	);
+	await panel.getByRole('button', { name }).first().click();
+	const status = (await answered).status();
+	if (status !== 200) throw new Error(`the panel answered ${status} to “${String(name)}”`);
+}

@@ -3,7 +3,7 @@
 // finds it in the library by a word from its body.
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { PHONE, browserSuite, findChromium, readmeScreenshot, signIn } from './server';
+import { PHONE, browserSuite, findChromium, readmeScreenshot, signIn, clickControl } from './server';
 
 const chromium = findChromium();
 const FOLLOW_MS = 1500;
@@ -18,13 +18,7 @@ describe.skipIf(!chromium)('stories in Chromium', () => {
 	const suite = browserSuite(chromium!);
 	const open = suite.open;
 
-	async function control(name: string | RegExp) {
-		const answered = facilitator.waitForResponse(
-			(r) => r.request().method() === 'POST' && r.url().includes('/facilitate')
-		);
-		await facilitator.getByRole('button', { name }).first().click();
-		expect((await answered).status()).toBe(200);
-	}
+	const control = (name: string | RegExp) => clickControl(facilitator, name);
 
 	async function join(name: string | null) {
 		const { context, page } = await open(PHONE);

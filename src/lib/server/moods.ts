@@ -16,24 +16,39 @@ export async function closedReason(db: Handle, workshopId: string, stage: string
 	return 'This could not be posted.';
 }
 
+/**
+ * Runs a participant's post; when row-level security refuses it (42501), says why in words for
+ * their phone: the stage is not open, posting is paused, or the workshop has ended.
+ */
+export async function refusedWhenClosed<T>(
+	db: Handle,
+	workshopId: string,
+	stage: string,
+	run: () => Promise<T>
+): Promise<T> {
+	try {
+		return await run();
+	} catch (error) {
+		if ((error as { code?: string }).code === '42501') {
+			throw new PostingClosedError(await closedReason(db, workshopId, stage));
+		}
+		throw error;
+	}
+}
+
 /** Posts or replaces the participant's mood. Refused unless Explore is open and unlocked. */
 export async function post(
 	db: Handle,
 	me: Participant,
 	input: { score: number; line: string | null }
 ): Promise<void> {
-	try {
-		await db.query(
+	await refusedWhenClosed(db, me.workshopId, 'explore', () =>
+		db.query(
 			`insert into moods (workshop_id, participant_id, score, line) values ($1, $2, $3, $4)
 			 on conflict (workshop_id, participant_id) do update set score = excluded.score, line = excluded.line, updated_at = now()`,
 			[me.workshopId, me.id, input.score, input.line]
-		);
-	} catch (error) {
-		if ((error as { code?: string }).code === '42501') {
-			throw new PostingClosedError(await closedReason(db, me.workshopId, 'explore'));
-		}
-		throw error;
-	}
+		)
+	);
 }
 
 export async function mine(

@@ -1,22 +1,11 @@
 // Grow: participants name the obstacles that block excellent service (a bad story can become one
 // in a tap) and propose fixes; the facilitator moderates and turns the top ones into actions.
 import type { Handle } from './db';
-import { closedReason, PostingClosedError } from './moods';
+import { closedReason, PostingClosedError, refusedWhenClosed } from './moods';
 import type { Participant } from './participants';
 
 export const OBSTACLE_MAX = 280;
 export const ACTION_MAX = 200;
-
-async function refusedUnlessAllowed<T>(db: Handle, me: Participant, run: () => Promise<T>): Promise<T> {
-	try {
-		return await run();
-	} catch (error) {
-		if ((error as { code?: string }).code === '42501') {
-			throw new PostingClosedError(await closedReason(db, me.workshopId, 'grow'));
-		}
-		throw error;
-	}
-}
 
 /** Names an obstacle; with a story, the story's title becomes the obstacle (one tap). */
 export async function post(
@@ -24,7 +13,7 @@ export async function post(
 	me: Participant,
 	input: { text: string } | { fromStoryId: string }
 ): Promise<string> {
-	return refusedUnlessAllowed(db, me, async () => {
+	return refusedWhenClosed(db, me.workshopId, 'grow', async () => {
 		const [row] =
 			'text' in input
 				? await db.query<{ id: string }>(
@@ -55,7 +44,7 @@ export async function proposeFix(
 	obstacleId: string,
 	text: string
 ): Promise<void> {
-	await refusedUnlessAllowed(db, me, () =>
+	await refusedWhenClosed(db, me.workshopId, 'grow', () =>
 		db.query(`insert into fixes (obstacle_id, workshop_id, participant_id, text) values ($1, $2, $3, $4)`, [
 			obstacleId,
 			me.workshopId,

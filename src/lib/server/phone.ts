@@ -10,6 +10,8 @@ import { system } from './db';
 import { rejectForm } from './forms';
 import { participantAccess } from './liveAccess';
 import * as participants from './participants';
+import { parseBallot } from './ballotForm';
+import * as votes from './votes';
 
 /** The participant this phone is in the workshop `rawCode`; to the join page if none. */
 export async function phoneParticipant(cookies: Cookies, rawCode: string): Promise<participants.Participant> {
@@ -45,4 +47,23 @@ export async function readyAction({ request, params, cookies }: RequestEvent) {
 		parsed.data.ready === 'yes'
 	);
 	return { posted: 'ready' };
+}
+
+/** The action that casts (or replaces) a phone's ballot on the latest vote about `subject`. */
+export function voteAction(subject: votes.VoteSubject) {
+	return async ({ request, params, cookies }: RequestEvent) => {
+		const participant = await phoneParticipant(cookies, params.code ?? '');
+		const db = participants.asParticipant(system(), participant);
+		const latest = await votes.latest(db, participant.workshopId, subject);
+		if (!latest) error(404, 'There is no vote to take part in.');
+		const parsed = parseBallot(await request.formData(), latest, await votes.choices(db, latest.id));
+		if (!parsed.ok) return rejectForm(400, parsed.errors);
+		try {
+			await votes.cast(db, participant, latest.id, parsed.data);
+		} catch (err) {
+			if (err instanceof votes.BallotRefusedError) return rejectForm(409, { form: err.message });
+			throw err;
+		}
+		return { posted: 'ballot' };
+	};
 }

@@ -1,7 +1,7 @@
 // Excite: participants propose rallying cries (short; the same cry proposed twice is one cry), and
 // the facilitator can hide one from the room before the vote.
 import type { Handle } from './db';
-import { closedReason, PostingClosedError } from './moods';
+import { refusedWhenClosed } from './moods';
 import type { Participant } from './participants';
 
 export const CRY_MAX = 60;
@@ -12,18 +12,10 @@ export async function propose(
 	me: Participant,
 	text: string
 ): Promise<{ id: string; merged: boolean }> {
-	try {
-		const [row] = await db.query<{ id: string; merged: boolean }>(
-			`select id, merged from app.propose_rallying_cry($1)`,
-			[text]
-		);
-		return row!;
-	} catch (error) {
-		if ((error as { code?: string }).code === '42501') {
-			throw new PostingClosedError(await closedReason(db, me.workshopId, 'excite'));
-		}
-		throw error;
-	}
+	const [row] = await refusedWhenClosed(db, me.workshopId, 'excite', () =>
+		db.query<{ id: string; merged: boolean }>(`select id, merged from app.propose_rallying_cry($1)`, [text])
+	);
+	return row!;
 }
 
 export async function setHidden(

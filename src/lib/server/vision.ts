@@ -2,7 +2,7 @@
 // the facilitator writes drafts (every saved version is kept), phones propose amendments that the
 // facilitator accepts, merges or declines, and everyone gives a closing check.
 import type { Handle } from './db';
-import { closedReason, PostingClosedError } from './moods';
+import { refusedWhenClosed } from './moods';
 import type { Participant } from './participants';
 
 export const VISION_MAX = 2000;
@@ -13,24 +13,8 @@ export const PHRASE_MAX = 80;
 export type Stance = 'agree' | 'abstain' | 'disagree';
 export type Decision = 'accepted' | 'merged' | 'declined';
 
-async function asParticipantIn<T>(
-	db: Handle,
-	me: Participant,
-	stage: string,
-	run: () => Promise<T>
-): Promise<T> {
-	try {
-		return await run();
-	} catch (error) {
-		if ((error as { code?: string }).code === '42501') {
-			throw new PostingClosedError(await closedReason(db, me.workshopId, stage));
-		}
-		throw error;
-	}
-}
-
 export function addPhrase(db: Handle, me: Participant, text: string): Promise<unknown> {
-	return asParticipantIn(db, me, 'dream', () =>
+	return refusedWhenClosed(db, me.workshopId, 'dream', () =>
 		db.query(`insert into phrases (workshop_id, participant_id, text) values ($1, $2, $3)`, [
 			me.workshopId,
 			me.id,
@@ -67,7 +51,7 @@ export function proposeAmendment(
 	target: string | null,
 	proposed: string
 ): Promise<unknown> {
-	return asParticipantIn(db, me, 'excite', () =>
+	return refusedWhenClosed(db, me.workshopId, 'excite', () =>
 		db.query(
 			`insert into vision_amendments (workshop_id, participant_id, target, proposed) values ($1, $2, $3, $4)`,
 			[me.workshopId, me.id, target, proposed]
@@ -111,7 +95,7 @@ export function setCheck(
 	stance: Stance,
 	reason: string | null
 ): Promise<unknown> {
-	return asParticipantIn(db, me, 'excite', () =>
+	return refusedWhenClosed(db, me.workshopId, 'excite', () =>
 		db.query(
 			`insert into vision_checks (workshop_id, participant_id, stance, reason) values ($1, $2, $3, $4)
 			 on conflict (workshop_id, participant_id) do update set stance = excluded.stance, reason = excluded.reason,

@@ -1,14 +1,12 @@
 import { rejectForm } from '$lib/server/forms';
 import { PostingClosedError } from '$lib/server/moods';
 import * as participants from '$lib/server/participants';
-import { phoneParticipant, readyAction, redirectToStage } from '$lib/server/phone';
+import { phoneParticipant, readyAction, redirectToStage, voteAction } from '$lib/server/phone';
 import * as rallyingCries from '$lib/server/rallyingCries';
 import * as vision from '$lib/server/vision';
 import * as votes from '$lib/server/votes';
-import { parseBallot } from '$lib/server/ballotForm';
 import { system } from '$lib/server/db';
 import { parseForm, text } from '$lib/validation';
-import { error } from '@sveltejs/kit';
 import * as v from 'valibot';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -55,21 +53,7 @@ export const actions: Actions = {
 			throw err;
 		}
 	},
-	vote: async ({ request, params, cookies }) => {
-		const participant = await phoneParticipant(cookies, params.code);
-		const db = participants.asParticipant(system(), participant);
-		const latest = await votes.latest(db, participant.workshopId, 'rallying_cry');
-		if (!latest) error(404, 'There is no vote to take part in.');
-		const parsed = parseBallot(await request.formData(), latest, await votes.choices(db, latest.id));
-		if (!parsed.ok) return rejectForm(400, parsed.errors);
-		try {
-			await votes.cast(db, participant, latest.id, parsed.data);
-		} catch (err) {
-			if (err instanceof votes.BallotRefusedError) return rejectForm(409, { form: err.message });
-			throw err;
-		}
-		return { posted: 'ballot' };
-	},
+	vote: voteAction('rallying_cry'),
 	amend: async ({ request, params, cookies }) => {
 		const participant = await phoneParticipant(cookies, params.code);
 		const parsed = parseForm(await request.formData(), Amendment);

@@ -1,13 +1,12 @@
-import { parseBallot } from '$lib/server/ballotForm';
 import { system } from '$lib/server/db';
 import { formValues, rejectForm } from '$lib/server/forms';
 import { PostingClosedError } from '$lib/server/moods';
 import * as obstacles from '$lib/server/obstacles';
 import * as participants from '$lib/server/participants';
-import { phoneParticipant, readyAction, redirectToStage } from '$lib/server/phone';
+import { phoneParticipant, readyAction, redirectToStage, voteAction } from '$lib/server/phone';
 import * as votes from '$lib/server/votes';
 import { parseForm, text } from '$lib/validation';
-import { error, type RequestEvent } from '@sveltejs/kit';
+import type { RequestEvent } from '@sveltejs/kit';
 import * as v from 'valibot';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -68,20 +67,6 @@ export const actions: Actions = {
 		act(event, 'fromStory', (db, me, input) => obstacles.post(db, me, { fromStoryId: input.story })),
 	withdraw: (event) => act(event, 'withdraw', (db, me, input) => obstacles.withdraw(db, me, input.id)),
 	fix: (event) => act(event, 'fix', (db, me, input) => obstacles.proposeFix(db, me, input.id, input.fix)),
-	vote: async ({ request, params, cookies }) => {
-		const participant = await phoneParticipant(cookies, params.code);
-		const db = participants.asParticipant(system(), participant);
-		const latest = await votes.latest(db, participant.workshopId, 'obstacles');
-		if (!latest) error(404, 'There is no vote to take part in.');
-		const parsed = parseBallot(await request.formData(), latest, await votes.choices(db, latest.id));
-		if (!parsed.ok) return rejectForm(400, parsed.errors);
-		try {
-			await votes.cast(db, participant, latest.id, parsed.data);
-		} catch (err) {
-			if (err instanceof votes.BallotRefusedError) return rejectForm(409, { form: err.message });
-			throw err;
-		}
-		return { posted: 'ballot' };
-	},
+	vote: voteAction('obstacles'),
 	ready: readyAction
 };
