@@ -58,13 +58,19 @@ describe.skipIf(!chromium)('Grow in Chromium', () => {
 		await place(phones[1]!, { 'Nobody may refund without a manager': '3' });
 		await screen.getByText('2 people have voted').waitFor({ timeout: FOLLOW_MS });
 		expect(await screen.getByText('5', { exact: true }).count()).toBe(0); // no counts before the reveal
+		// Someone without a phone: the facilitator enters their dot for them.
+		await facilitator.getByText('Enter dots for someone without a phone').click();
+		await facilitator.getByLabel('Their name').fill('Sam');
+		await facilitator.getByRole('spinbutton', { name: 'Hand-offs lose the history' }).fill('1');
+		await control('Enter their dots');
+		await screen.getByText('3 people have voted').waitFor({ timeout: FOLLOW_MS });
 		await control('Close and reveal the ranking');
 		const ranking = screen.getByRole('region', { name: 'Obstacles ranked by dots' });
 		await ranking.waitFor({ timeout: FOLLOW_MS });
 		const rows = await ranking.getByRole('listitem').allTextContents();
 		expect(rows.map((row) => row.replace(/\s+/g, ' ').trim())).toEqual([
 			'Nobody may refund without a manager 5',
-			'Hand-offs lose the history 1'
+			'Hand-offs lose the history 2'
 		]);
 	}, 30_000);
 
