@@ -1,6 +1,6 @@
 // The bench's output: a human-readable summary, then one JSON object per line for machines.
 import { describeSamples, hrefOf } from './library.js';
-import { describe, round } from './stats.js';
+import { describe, round, summarize } from './stats.js';
 
 export const PAGE_JS_GOAL_KB = 50;
 
@@ -309,4 +309,209 @@ export function printLibrary(f) {
 		console.log(
 			`${'server stderr'.padEnd(15)}${f.stderr.length} lines; first ones:\n  ${f.stderr.slice(0, 10).join('\n  ')}`
 		);
+}
+
+// The rallying-cry vote (--votes) ------------------------------------------------------------------
+
+export const VOTE_GOAL_P95_MS = 250;
+
+/**
+ * @typedef {object} VotesFacts
+ * @property {import('./run.js').Options} options
+ * @property {number} connected phones that joined and got their snapshot
+ * @property {LiveFacts['arrival']} arrival
+ * @property {{ voteId: string, cries: string[], rttMs: number,
+ *   opened: { latency: import('./stats.js').Summary, missing: number } }} open
+ * @property {import('./votes.js').Cast[]} casts
+ * @property {number} sendingS
+ * @property {number} answeredS
+ * @property {{ seconds: number, cpuPct: number, dbCpuPct: number | null, benchCpuPct: number,
+ *   othersCpuPct: number, cores: number, loopP99Ms: number }} cpu from the first ballot until the
+ *   facilitator's count caught up; othersCpuPct: every other process on the machine
+ * @property {boolean} countCaughtUp the facilitator's count reached every accepted ballot
+ * @property {number} countedBallots the facilitator's last count before the reveal
+ * @property {ReturnType<import('./votes.js').hubLag>} hub the 'ballot' announcements: queued, built, received
+ * @property {number} drainMs the last ballot answered → its version reached the facilitator
+ * @property {{ rttMs: number, latency: import('./stats.js').Summary, missing: number }} reveal
+ * @property {import('../../src/lib/tally').Tally} expected
+ * @property {number} lost worst phone: ballots its revealed result is short of
+ * @property {number} doubleCounted worst phone: ballots its revealed result has too many of
+ * @property {number} phonesWrongResult phones whose revealed result is not exactly the expected one
+ * @property {{ label: string, ms: number, lost: number, doubleCounted: number, exact: boolean }[]} panels
+ *   the screen and the facilitator at the reveal
+ * @property {ReturnType<import('./observations.js').Observations['lostEvents']>} events
+ * @property {number} finalVersion
+ * @property {number} peakRssMb
+ * @property {string[]} stderr
+ * @property {number} resent
+ */
+
+/**
+ * The vote bench as one flat JSON-able object. vote_*_ms: every ballot POST (first ballots, retries
+ * and changes), sent → response; reveal_*_ms: the reveal POST's response → each phone has the result.
+ * @param {VotesFacts} f
+ */
+export function votesLine(f) {
+	const posts = f.casts.flatMap((cast) => cast.posts);
+	const answered = summarize(posts.filter((post) => post.ok).map((post) => post.rttMs));
+	const phonesSeen = f.connected - f.reveal.missing;
+	return {
+		bench: 'votes',
+		engine: f.options.engine,
+		phones: f.options.phones,
+		connected: f.connected,
+		method: f.options.method,
+		seconds: f.options.seconds,
+		connections: f.options.pooled ? 'pooled' : 'per-phone',
+		reload: f.options.reload,
+		ballot_posts: posts.length,
+		retried: f.casts.filter((cast) => cast.plan.retried).length,
+		changed: f.casts.filter((cast) => cast.plan.changedFrom).length,
+		vote_p50_ms: answered.p50,
+		vote_p95_ms: answered.p95,
+		vote_p99_ms: answered.p99,
+		vote_max_ms: answered.max,
+		goal_p95_ms: VOTE_GOAL_P95_MS,
+		goal_met: answered.p95 !== null && answered.p95 <= VOTE_GOAL_P95_MS,
+		failed_votes: posts.filter((post) => !post.ok).length,
+		phones_without_ballot: f.casts.filter((cast) => !cast.counted).length,
+		expected_ballots: f.expected.ballots,
+		lost: f.lost,
+		double_counted: f.doubleCounted,
+		phones_wrong_result: f.phonesWrongResult,
+		reveal_p50_ms: f.reveal.latency.p50,
+		reveal_p95_ms: f.reveal.latency.p95,
+		reveal_max_ms: f.reveal.latency.max,
+		phones_missing_reveal: f.reveal.missing,
+		phones_with_reveal: phonesSeen,
+		reveal_post_ms: round(f.reveal.rttMs),
+		open_p50_ms: f.open.opened.latency.p50,
+		open_p95_ms: f.open.opened.latency.p95,
+		open_max_ms: f.open.opened.latency.max,
+		phones_missing_open: f.open.opened.missing,
+		count_p50_ms: f.hub.total.p50,
+		count_p95_ms: f.hub.total.p95,
+		count_max_ms: f.hub.total.max,
+		hub_wait_p50_ms: f.hub.wait.p50,
+		hub_wait_p95_ms: f.hub.wait.p95,
+		hub_build_p50_ms: f.hub.build.p50,
+		hub_build_p95_ms: f.hub.build.p95,
+		hub_drain_ms: Number.isNaN(f.drainMs) ? null : round(f.drainMs),
+		count_caught_up: f.countCaughtUp,
+		sending_s: round(f.sendingS),
+		answered_s: round(f.answeredS),
+		failed_reloads: posts.filter((post) => post.reloadOk === false).length,
+		lost_events: f.events.lost,
+		streams_ended: f.events.ended.length,
+		deltas_before_snapshot: f.events.beforeSnapshot,
+		resent_requests: f.resent,
+		final_version: f.finalVersion,
+		cpu_pct: Math.round(f.cpu.cpuPct),
+		db_cpu_pct: f.cpu.dbCpuPct === null ? null : Math.round(f.cpu.dbCpuPct),
+		peak_rss_mb: Math.round(f.peakRssMb),
+		bench_cpu_pct: Math.round(f.cpu.benchCpuPct),
+		bench_loop_p99_ms: round(f.cpu.loopP99Ms),
+		others_cpu_pct: Math.round(f.cpu.othersCpuPct),
+		cores: f.cpu.cores,
+		join_s: round(f.arrival.joinS),
+		failed_joins: f.arrival.failures.length,
+		server_stderr_lines: f.stderr.length
+	};
+}
+
+/** @param {VotesFacts} f */
+export function printVotes(f) {
+	const line = votesLine(f);
+	const posts = f.casts.flatMap((cast) => cast.posts);
+	const failed = posts.filter((post) => !post.ok);
+	const out = (/** @type {string} */ label, /** @type {string} */ text) =>
+		console.log(`${label.padEnd(17)}${text}`);
+	const byKind = (/** @type {import('./workshop.js').BallotPost['kind']} */ kind) =>
+		summarize(posts.filter((post) => post.ok && post.kind === kind).map((post) => post.rttMs));
+
+	console.log(
+		`\n=== rallying-cry vote: ${f.options.engine}, ${f.connected}/${f.options.phones} phones, ` +
+			`${f.options.method}, ${f.options.seconds} s, ` +
+			`${f.options.pooled ? 'shared keep-alive pool' : 'a connection per phone'}` +
+			`${f.options.reload ? '' : ', no page data reloads'} ===`
+	);
+	out('arrivals', `${f.arrival.joinS.toFixed(1)} s for all; join → snapshot ${describe(f.arrival.latency)}`);
+	if (f.arrival.failures.length) {
+		for (const [reason, n] of countBy(f.arrival.failures.map((x) => x.reason)).slice(0, 5))
+			out('', `${n} × ${reason}`);
+	}
+	if (f.arrival.stoppedBecause) out('', `BROKE: ${f.arrival.stoppedBecause}`);
+	out('vote open', `${describe(f.open.opened.latency)}  (POST answered in ${round(f.open.rttMs)} ms)`);
+	if (f.open.opened.missing) out('', `${f.open.opened.missing} phones never saw the vote open`);
+	const met = line.goal_met ? 'met' : 'NOT met';
+	out(
+		'ballot POST',
+		`${describe(summarize(posts.filter((p) => p.ok).map((p) => p.rttMs)))} — goal p95 ≤ ${VOTE_GOAL_P95_MS} ms: ${met}`
+	);
+	out('  first ballots', describe(byKind('first')));
+	out('  retries', `${describe(byKind('retry'))}  (the same ballot again, at once)`);
+	out('  changes', `${describe(byKind('change'))}  (a second, different ballot)`);
+	out(
+		'ballots',
+		`${posts.length} sent in ${f.sendingS.toFixed(1)} s, all answered after ${f.answeredS.toFixed(1)} s; ` +
+			`${failed.length} failed; ${line.phones_without_ballot} phones without an accepted ballot; ` +
+			`${f.resent} requests resent after a keep-alive reset; ${line.failed_reloads} page data reloads failed`
+	);
+	for (const [reason, n] of countBy(failed.map((post) => post.error ?? 'unknown')).slice(0, 5)) {
+		out('', `${n} × ${reason}`);
+	}
+	out(
+		'live count',
+		`ballot answered → its announcement reached the facilitator ${describe(f.hub.total)}; ` +
+			(f.countCaughtUp
+				? `all ${f.expected.ballots} counted ${round(f.drainMs)} ms after the last answer`
+				: `STOPPED at ${f.countedBallots} of ${f.expected.ballots}`)
+	);
+	out('  queued', `answered → the hub starts its deltas (serverNow): ${describe(f.hub.wait)}`);
+	out(
+		'  built',
+		`serverNow → the facilitator has it (queries + writing every stream): ${describe(f.hub.build)}`
+	);
+	out('reveal', `${describe(f.reveal.latency)}  (POST answered in ${round(f.reveal.rttMs)} ms)`);
+	if (f.reveal.missing) out('', `${f.reveal.missing} phones never got the revealed result`);
+	for (const panel of f.panels) {
+		out(`  ${panel.label}`, `${round(panel.ms)} ms; ${panel.exact ? 'exact result' : 'WRONG result'}`);
+	}
+	const totals = f.expected.totals
+		.map(({ option, votes }) => `${f.open.cries.indexOf(option) + 1}: ${votes}`)
+		.join(', ');
+	const winners = f.expected.winners.map((w) => f.open.cries.indexOf(w) + 1).join(' & ');
+	out(
+		'count',
+		`expected ${f.expected.ballots} ballots (cry ${totals}; winner ${winners || 'none'} after ` +
+			`${f.expected.rounds.length} round${f.expected.rounds.length === 1 ? '' : 's'}); ` +
+			`${f.lost} lost, ${f.doubleCounted} double-counted, ` +
+			`${f.phonesWrongResult} of ${line.phones_with_reveal} phones with a result that is not exact`
+	);
+	const examples = f.events.lostBy.slice(0, 5).map((s) => `${s.label}: ${s.missing}`);
+	out(
+		'lost events',
+		`${f.events.lost} up to version ${f.finalVersion}` +
+			(examples.length ? ` (e.g. ${examples.join(', ')})` : '')
+	);
+	out(
+		'streams ended',
+		`${f.events.ended.length}${f.events.ended[0] ? ` (e.g. ${f.events.ended[0].label}: ${f.events.ended[0].endedByServer})` : ''}`
+	);
+	out(
+		'server',
+		`${Math.round(f.cpu.cpuPct)} % of one core from the first ballot until the count caught up ` +
+			`(${f.cpu.seconds.toFixed(1)} s)` +
+			(f.cpu.dbCpuPct === null ? '' : `; PostgreSQL backends ${Math.round(f.cpu.dbCpuPct)} %`) +
+			`; peak RSS ${Math.round(f.peakRssMb)} MB`
+	);
+	out(
+		'bench client',
+		`${Math.round(f.cpu.benchCpuPct)} % of one core; event-loop delay p99 ${round(f.cpu.loopP99Ms)} ms`
+	);
+	// On a small machine anything else running (a test suite, a browser) takes the server's CPU.
+	const busy = f.cpu.othersCpuPct > 20 ? ' — BUSY: the latencies above are not the app alone' : '';
+	out('other processes', `${Math.round(f.cpu.othersCpuPct)} % of one core (${f.cpu.cores} cores)${busy}`);
+	if (f.stderr.length)
+		out('server stderr', `${f.stderr.length} lines; first ones:\n  ${f.stderr.slice(0, 10).join('\n  ')}`);
 }

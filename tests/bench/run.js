@@ -8,10 +8,15 @@
 //                           [--no-build | --build] [--posts json|html] [--timeout 300]
 //   node tests/bench/run.js --library [--engine pglite|postgres] [--stories 100000] [--requests N]
 //                           [--concurrency 1] [--no-build | --build] [--timeout 900]
+//   node tests/bench/run.js --votes [--phones 500] [--engine pglite|postgres] [--seconds 10]
+//                           [--method single|ranked] [--no-reload] [--pooled] [--no-build | --build]
 //
 // With --library it benchmarks the story library instead: generated stories (--stories 100000),
 // then searches and filters through GET /library and the CSV export as the demo leader
 // (--requests, --concurrency 1: one leader browsing). See library.js.
+// With --votes it runs the rallying-cry vote: N phones cast a ballot each within --seconds (a few
+// retry or change it), the facilitator reveals; vote latency, reveal propagation to every phone,
+// and no ballot lost or double-counted. See votes.js.
 //
 // --posts json (default) posts as an enhanced form does (what a phone with JavaScript sends);
 // html posts as a plain form. Builds only when build/ is older than src/ (--build forces it).
@@ -19,11 +24,13 @@
 // and re-creates the database cx_bench on it, and drops it at the end.
 //
 // The last lines of output are one JSON object each ({"bench":"live",…} and {"bench":"page-js",…};
-// {"bench":"library",…} with --library).
+// {"bench":"library",…} with --library, {"bench":"votes",…} with --votes).
 // Exit code: 0 all good; 3 finished, but with lost events, failed or lost posts, or phones that
-// could not connect (library: requests not answered 200, or an endpoint missing); 1 crashed or
-// timed out.
+// could not connect (library: requests not answered 200, or an endpoint missing; votes: failed
+// votes, ballots lost or double-counted, phones that missed the reveal); 1 crashed or timed out.
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { agent, resent } from './http.js';
@@ -41,7 +48,15 @@ import {
 } from './library.js';
 import { Observations } from './observations.js';
 import { CHROMIUM, measurePageJs } from './pageJs.js';
-import { libraryLine, liveLine, printLibrary, printLive, printPageJs } from './report.js';
+import {
+	libraryLine,
+	liveLine,
+	printLibrary,
+	printLive,
+	printPageJs,
+	printVotes,
+	votesLine
+} from './report.js';
 import {
 	build,
 	buildIsStale,
@@ -54,6 +69,7 @@ import {
 } from './server.js';
 import { LiveStream, activity } from './sse.js';
 import { describe, round, summarize } from './stats.js';
+import { CRIES, VoteWatch, castAll, compareTally, expectedTally, hubLag, planBallots } from './votes.js';
 import {
 	CODE,
 	JOIN_CONCURRENCY,
@@ -61,10 +77,12 @@ import {
 	SNAPSHOT_TIMEOUT_MS,
 	arriveAll,
 	currentVersion,
+	facilitate,
 	join,
 	messageOf,
 	moveStage,
 	postMoods,
+	proposeCry,
 	signIn,
 	sleep
 } from './workshop.js';
@@ -76,6 +94,9 @@ const DRAIN_MAX_MS = 60_000;
 /** Library: requests per query type when --requests is not given, and app.library_search runs per type. */
 const LIBRARY_REQUESTS_PER_TYPE = 30;
 const LIBRARY_DB_RUNS = 10;
+/** Votes: how long every phone may take to see the vote open or revealed, and the count to catch up. */
+const VOTE_SEEN_TIMEOUT_MS = 30_000;
+const COUNT_TIMEOUT_MS = 60_000;
 
 /**
  * @typedef {object} Options
@@ -91,6 +112,11 @@ const LIBRARY_DB_RUNS = 10;
  * @property {number} stories library: how many to generate
  * @property {number | null} requests library: in the measured mix (null: 30 per query type)
  * @property {number} concurrency library: requests in flight at a time
+ * @property {boolean} votes the rallying-cry vote benchmark instead of the live workshop
+ * @property {'single' | 'ranked'} method votes: how the phones vote
+ * @property {boolean} reload votes: each phone reloads its page data after a ballot, as `update()` does
+ * @property {boolean} pooled votes: ballots share the bench's keep-alive pool instead of each phone
+ *   opening its own connection
  */
 
 const started = performance.now();
@@ -126,7 +152,7 @@ function readOptions() {
 			phones: { type: 'string', default: '500' },
 			engine: { type: 'string', default: 'pglite' },
 			rate: { type: 'string', default: '50' },
-			seconds: { type: 'string', default: '20' },
+			seconds: { type: 'string' },
 			build: { type: 'boolean', default: false },
 			'no-build': { type: 'boolean', default: false },
 			posts: { type: 'string', default: 'json' },
@@ -138,7 +164,11 @@ function readOptions() {
 			library: { type: 'boolean', default: false },
 			stories: { type: 'string', default: '100000' },
 			requests: { type: 'string' },
-			concurrency: { type: 'string', default: '1' }
+			concurrency: { type: 'string', default: '1' },
+			votes: { type: 'boolean', default: false },
+			method: { type: 'string', default: 'single' },
+			'no-reload': { type: 'boolean', default: false },
+			pooled: { type: 'boolean', default: false }
 		}
 	});
 	const positive = (/** @type {string} */ name, /** @type {string} */ raw) => {
@@ -149,6 +179,9 @@ function readOptions() {
 	if (values.engine !== 'pglite' && values.engine !== 'postgres') {
 		throw new Error(`--engine must be pglite or postgres, not "${values.engine}"`);
 	}
+	if (values.method !== 'single' && values.method !== 'ranked') {
+		throw new Error(`--method must be single or ranked, not "${values.method}"`);
+	}
 	if (values.posts !== 'json' && values.posts !== 'html') {
 		throw new Error(`--posts must be json (an enhanced form, like a phone with JS) or html`);
 	}
@@ -156,7 +189,7 @@ function readOptions() {
 		phones: Math.round(positive('phones', values.phones)),
 		engine: values.engine,
 		rate: positive('rate', values.rate),
-		seconds: positive('seconds', values.seconds),
+		seconds: positive('seconds', values.seconds ?? (values.votes ? '10' : '20')),
 		build: values['no-build'] ? 'never' : values.build ? 'always' : 'auto',
 		posts: values.posts,
 		pgUrl: values['pg-url'],
@@ -165,7 +198,11 @@ function readOptions() {
 		library: values.library,
 		stories: Math.round(positive('stories', values.stories)),
 		requests: values.requests === undefined ? null : Math.round(positive('requests', values.requests)),
-		concurrency: Math.round(positive('concurrency', values.concurrency))
+		concurrency: Math.round(positive('concurrency', values.concurrency)),
+		votes: values.votes,
+		method: values.method,
+		reload: !values['no-reload'],
+		pooled: values.pooled
 	};
 }
 
@@ -242,13 +279,14 @@ async function openScreens(url, session, seen) {
  * @param {number} pid the server's
  * @param {Options} options
  * @param {Observations} seen
+ * @param {import('./workshop.js').OnDelta} [onDelta] what the phones' streams call (seen's by default)
  */
-async function arrivals(url, pid, options, seen) {
+async function arrivals(url, pid, options, seen, onDelta = seen.onPhoneDelta) {
 	phase = 'phones arriving';
 	log(`${options.phones} phones arrive, ${JOIN_CONCURRENCY} at a time (join, page, stream)…`);
 	const cpuBefore = processStats(pid).cpuSeconds;
 	const start = performance.now();
-	const result = await arriveAll(url, options.phones, seen.onPhoneDelta, (live) =>
+	const result = await arriveAll(url, options.phones, onDelta, (live) =>
 		log(`  ${live}/${options.phones} phones live…`)
 	);
 	const joinS = (performance.now() - start) / 1000;
@@ -339,7 +377,7 @@ async function drain() {
 
 /**
  * The participant page's JavaScript, loaded by a freshly joined phone in Chromium: the workshop's
- * main page (where the run left it, in Explore), then the pages of Dream and Excite.
+ * main page (where the run left it, in Explore), then the pages of Dream, Grow and Excite.
  * @param {string} url
  * @param {string} session the facilitator's, to move the room to Dream
  * @returns {Promise<{ route: string, js: Awaited<ReturnType<typeof measurePageJs>>, skipped: string }[]>}
@@ -350,6 +388,7 @@ async function pageJs(url, session) {
 	for (const { stage, route } of [
 		{ stage: 'explore', route: `/w/${CODE}` },
 		{ stage: 'dream', route: `/w/${CODE}/dream` },
+		{ stage: 'grow', route: `/w/${CODE}/grow` },
 		{ stage: 'excite', route: `/w/${CODE}/excite` }
 	]) {
 		try {
@@ -572,6 +611,232 @@ async function libraryBench(options) {
 	return measureLibrary(data, options, queries);
 }
 
+// The rallying-cry vote (--votes) ------------------------------------------------------------------
+
+/** CPU seconds the whole machine has been busy (every core, every process), from /proc/stat. */
+function machineBusySeconds() {
+	const fields = (readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '').trim().split(/\s+/).slice(1);
+	// user nice system idle iowait irq softirq steal …: everything but idle and iowait is busy.
+	const ticks = fields.slice(0, 8).map(Number);
+	const busy = ticks.reduce((sum, t, i) => (i === 3 || i === 4 ? sum : sum + t), 0);
+	return busy / 100; // USER_HZ, 100 on Linux
+}
+
+/**
+ * Starts counting the server's CPU (and PostgreSQL's backends', the bench's own, and what every
+ * other process on the machine took meanwhile); the returned function stops and gives each as %
+ * of one core over the time between.
+ * @param {number} pid
+ * @param {Options} options
+ */
+async function cpuMeter(pid, options) {
+	const dbCpu = () =>
+		options.engine === 'postgres' ? databaseCpu(options.pgUrl, PG_DATABASE) : Promise.resolve(null);
+	const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+	loopDelay.enable();
+	const dbBefore = await dbCpu();
+	const cpuBefore = processStats(pid).cpuSeconds;
+	const benchBefore = process.cpuUsage();
+	const machineBefore = machineBusySeconds();
+	const start = performance.now();
+	return async () => {
+		const seconds = (performance.now() - start) / 1000;
+		const machine = machineBusySeconds() - machineBefore;
+		const server = processStats(pid).cpuSeconds - cpuBefore;
+		const bench = process.cpuUsage(benchBefore);
+		const benchSeconds = (bench.user + bench.system) / 1e6;
+		loopDelay.disable();
+		const dbAfter = await dbCpu();
+		// Backends that appeared meanwhile count from 0.
+		const dbSeconds =
+			dbBefore && dbAfter && [...dbAfter].reduce((sum, [id, s]) => sum + s - (dbBefore.get(id) ?? 0), 0);
+		const others = machine - server - benchSeconds - (typeof dbSeconds === 'number' ? dbSeconds : 0);
+		return {
+			seconds,
+			cpuPct: (100 * server) / seconds,
+			dbCpuPct: typeof dbSeconds === 'number' ? (100 * dbSeconds) / seconds : null,
+			benchCpuPct: (100 * benchSeconds) / seconds,
+			othersCpuPct: Math.max(0, (100 * others) / seconds),
+			cores: availableParallelism(),
+			loopP99Ms: loopDelay.percentile(99) / 1e6
+		};
+	};
+}
+
+/**
+ * Excite: three phones propose the cries, the facilitator opens the vote; how long until every
+ * phone has it.
+ * @param {string} url
+ * @param {string} session
+ * @param {Options} options
+ * @param {VoteWatch} watch
+ * @param {import('./workshop.js').Phone[]} phones
+ */
+async function openTheVote(url, session, options, watch, phones) {
+	phase = 'proposing cries';
+	await moveStage(url, session, 'excite', 'json');
+	for (const [i, cry] of CRIES.entries()) {
+		const phone = phones[i];
+		if (phone) await proposeCry(url, phone, cry);
+	}
+	if (!(await waitFor(() => watch.cries.length >= CRIES.length, VOTE_SEEN_TIMEOUT_MS))) {
+		throw new Error(`the facilitator saw ${watch.cries.length} cries, not ${CRIES.length}`);
+	}
+	const cries = watch.cries.filter((cry) => !cry.hidden).map((cry) => cry.id);
+
+	phase = 'opening the vote';
+	const { t0, rttMs } = await facilitate(url, session, 'openVote', { method: options.method });
+	if (!(await waitFor(() => watch.openVoteId !== null, VOTE_SEEN_TIMEOUT_MS))) {
+		throw new Error('the facilitator never saw the vote open');
+	}
+	const voteId = /** @type {string} */ (watch.openVoteId);
+	// Every ballot from here on is one more version.
+	const openVersion = watch.facilitator?.lastVersion ?? -1;
+	const streams = phones.map((phone) => phone.stream);
+	await waitFor(
+		() => streams.every((stream) => watch.openedAt(stream, voteId) !== undefined),
+		VOTE_SEEN_TIMEOUT_MS
+	);
+	const opened = VoteWatch.latency(streams, t0, (stream) => watch.openedAt(stream, voteId));
+	log(`vote ${options.method} open (POST ${round(rttMs)} ms) → phones: ${describe(opened.latency)}`);
+	if (opened.missing) log(`  ${opened.missing} phones never saw it open`);
+	return { voteId, cries, opened, rttMs, openVersion };
+}
+
+/**
+ * Everything after the server is up.
+ * @param {import('./server.js').BenchServer} server
+ * @param {Options} options
+ */
+async function measureVotes(server, options) {
+	const { url, pid } = server;
+	const seen = new Observations();
+	cleanups.push(() => seen.closeAll());
+
+	phase = 'sign-in';
+	const session = await signIn(url);
+	phase = 'screens';
+	const watch = new VoteWatch();
+	const facilitator = new LiveStream('facilitator', watch.onDelta);
+	watch.facilitator = facilitator;
+	const screen = new LiveStream('screen', watch.onDelta);
+	seen.streams.push(screen, facilitator);
+	await Promise.all([
+		screen.open(url, `/w/${CODE}/events?as=screen`, session, SNAPSHOT_TIMEOUT_MS),
+		facilitator.open(url, `/w/${CODE}/events?as=facilitator`, session, SNAPSHOT_TIMEOUT_MS)
+	]);
+	const arrival = await arrivals(url, pid, options, seen, watch.onDelta);
+	const { phones } = arrival;
+	if (phones.length < CRIES.length) throw new Error(`only ${phones.length} phones could join and connect`);
+	const streams = phones.map((phone) => phone.stream);
+	const open = await openTheVote(url, session, options, watch, phones);
+
+	phase = 'voting';
+	const plans = planBallots(phones, open.cries, options.method);
+	log(
+		`${plans.length} phones vote over ${options.seconds} s (${options.method}; ` +
+			`${plans.filter((p) => p.retried).length} retry, ${plans.filter((p) => p.changedFrom).length} change` +
+			`${options.reload ? '; each reloads its page data' : ''}; ` +
+			`${options.pooled ? 'on a shared keep-alive pool' : 'each phone on its own connection'})…`
+	);
+	const meter = await cpuMeter(pid, options);
+	const { casts, sendingS, answeredS } = await castAll(url, plans, open.voteId, options.method, options);
+	const posts = casts.flatMap((cast) => cast.posts);
+	const counted = casts.flatMap((cast) => (cast.counted ? [cast.counted] : []));
+	log(
+		`${posts.length} ballots sent in ${sendingS.toFixed(1)} s, all answered after ${answeredS.toFixed(1)} s`
+	);
+
+	// The count may show every ballot while announcements are still queued (a delta shows the count
+	// as it is when built): wait for the version of the last ballot too, so the reveal is timed alone.
+	phase = 'counting ballots';
+	const lastBallotVersion = open.openVersion + counted.length;
+	const caughtUp = await waitFor(
+		() => watch.ballots >= counted.length && facilitator.lastVersion >= lastBallotVersion,
+		COUNT_TIMEOUT_MS
+	);
+	const cpu = await meter();
+	const lastAnswer = Math.max(...casts.map((cast) => cast.acceptedAt).filter((t) => !Number.isNaN(t)));
+	const lastDelta = facilitator.timeOf(lastBallotVersion) ?? NaN;
+	log(
+		caughtUp
+			? `the facilitator had every ballot ${round(lastDelta - lastAnswer)} ms after the last answer`
+			: `the facilitator's count stopped at ${watch.ballots} of ${counted.length} (version ` +
+					`${facilitator.lastVersion} of ${lastBallotVersion})`
+	);
+
+	phase = 'reveal';
+	const reveal = await facilitate(url, session, 'reveal', { id: open.voteId });
+	const revealedAt = (/** @type {import('./sse.js').LiveStream} */ stream) =>
+		watch.revealedOn(stream, open.voteId)?.t;
+	await waitFor(() => streams.every((stream) => revealedAt(stream) !== undefined), VOTE_SEEN_TIMEOUT_MS);
+	const revealed = VoteWatch.latency(streams, reveal.t0, revealedAt);
+	log(`revealed (POST ${round(reveal.rttMs)} ms) → phones: ${describe(revealed.latency)}`);
+	await drain();
+
+	phase = 'checking the count';
+	const expected = expectedTally(options.method, open.cries, counted);
+	// Phones that missed the reveal are counted apart (phones_missing_reveal), not as lost ballots.
+	const onPhones = streams.flatMap((stream) => {
+		const shown = watch.revealedOn(stream, open.voteId);
+		return shown ? [compareTally(expected, shown.result)] : [];
+	});
+	const panels = [screen, facilitator].map((stream) => ({
+		label: stream.label,
+		ms: (revealedAt(stream) ?? NaN) - reveal.t0,
+		...compareTally(expected, watch.revealedOn(stream, open.voteId)?.result ?? null)
+	}));
+	const seenVersion = Math.max(...seen.streams.map((stream) => stream.lastVersion));
+	const finalVersion = Math.max(await currentVersion(url, session), seenVersion);
+
+	/** @type {import('./report.js').VotesFacts} */
+	const facts = {
+		options,
+		connected: phones.length,
+		arrival,
+		open,
+		casts,
+		sendingS,
+		answeredS,
+		cpu,
+		countCaughtUp: caughtUp,
+		countedBallots: watch.ballots,
+		hub: hubLag(casts, watch.facilitatorDeltas, open.openVersion),
+		drainMs: lastDelta - lastAnswer,
+		reveal: { rttMs: reveal.rttMs, ...revealed },
+		expected,
+		lost: Math.max(0, ...onPhones.map((c) => c.lost)),
+		doubleCounted: Math.max(0, ...onPhones.map((c) => c.doubleCounted)),
+		phonesWrongResult: onPhones.filter((c) => !c.exact).length,
+		panels,
+		events: seen.lostEvents(finalVersion),
+		finalVersion,
+		peakRssMb: processStats(pid).peakRssMb,
+		stderr: server.errorLines(),
+		resent: resent.count
+	};
+	const line = votesLine(facts);
+	printVotes(facts);
+	console.log('');
+	console.log(JSON.stringify(line));
+	const clean =
+		line.failed_votes === 0 &&
+		line.lost === 0 &&
+		line.double_counted === 0 &&
+		line.phones_missing_reveal === 0 &&
+		line.phones_wrong_result === 0 &&
+		line.connected === options.phones &&
+		line.lost_events === 0;
+	return clean ? 0 : 3;
+}
+
+/** @param {Options} options */
+async function votesBench(options) {
+	ensureOpenFiles(options.phones);
+	buildIfNeeded(options);
+	return measureVotes((await startApp(options)).server, options);
+}
+
 async function main() {
 	/** @type {NodeJS.Timeout | undefined} */
 	let watchdog;
@@ -585,7 +850,8 @@ async function main() {
 				options.timeoutS * 1000
 			);
 		});
-		code = await Promise.race([options.library ? libraryBench(options) : bench(options), timedOut]);
+		const run = options.library ? libraryBench : options.votes ? votesBench : bench;
+		code = await Promise.race([run(options), timedOut]);
 	} catch (error) {
 		console.error(
 			`\nbench failed during ${phase}: ${error instanceof Error ? (error.stack ?? error.message) : error}`

@@ -233,3 +233,102 @@ export async function currentVersion(url, session) {
 		probe.close();
 	}
 }
+
+// Excite: rallying cries and the vote on them -----------------------------------------------------
+
+/**
+ * The facilitator runs one control of the panel (an enhanced form post), e.g. `openVote`, `reveal`.
+ * @param {string} url
+ * @param {string} session
+ * @param {string} action
+ * @param {Record<string, string>} form
+ * @returns {Promise<{ t0: number, rttMs: number }>} t0: when the response arrived
+ */
+export async function facilitate(url, session, action, form) {
+	const reply = await request(url, 'POST', `/w/${CODE}/facilitate?/${action}`, {
+		form,
+		cookie: session,
+		headers: formHeaders('json')
+	});
+	if (!actionSucceeded(reply, 'json')) {
+		throw new Error(`${action} answered ${reply.status}: ${reply.body.slice(0, 300)}`);
+	}
+	return { t0: reply.tHeaders, rttMs: reply.tHeaders - reply.tSent };
+}
+
+/**
+ * A phone proposes a rallying cry (during Excite).
+ * @param {string} url
+ * @param {Phone} phone
+ * @param {string} cry
+ */
+export async function proposeCry(url, phone, cry) {
+	const reply = await request(url, 'POST', `/w/${CODE}/excite?/propose`, {
+		form: { cry },
+		cookie: phone.cookie,
+		headers: formHeaders('json')
+	});
+	if (!actionSucceeded(reply, 'json')) {
+		throw new Error(`proposing "${cry}" answered ${reply.status}: ${reply.body.slice(0, 300)}`);
+	}
+}
+
+/**
+ * @typedef {object} BallotPost
+ * @property {number} phone the phone's index
+ * @property {'first' | 'retry' | 'change'} kind a retry resends the first ballot; a change is a second, different one
+ * @property {number} tSent
+ * @property {number} t0 when the response arrived (NaN without one)
+ * @property {number} rttMs from sending to the response, a keep-alive resend included
+ * @property {boolean} ok answered 200 with a `success` action result
+ * @property {boolean | null} reloadOk the page data reload after it (null when not reloaded)
+ * @property {string | null} error
+ */
+
+/**
+ * A phone casts (or replaces) its ballot as the Excite page's enhanced form does, then, unless
+ * `reload` is false, reloads the page data as `update()` does.
+ * @param {string} url
+ * @param {Phone} phone
+ * @param {Record<string, string>} form `vote` and `choice`, or `rank-1`, `rank-2`…
+ * @param {BallotPost['kind']} kind
+ * @param {{ reload: boolean, agent?: import('node:http').Agent }} how `agent`: the phone's own
+ *   connections (default: the bench's shared keep-alive pool)
+ * @returns {Promise<BallotPost>}
+ */
+export async function castBallot(url, phone, form, kind, how) {
+	/** @type {BallotPost} */
+	const post = {
+		phone: phone.index,
+		kind,
+		tSent: performance.now(),
+		t0: NaN,
+		rttMs: NaN,
+		ok: false,
+		reloadOk: null,
+		error: null
+	};
+	try {
+		const reply = await request(url, 'POST', `/w/${CODE}/excite?/vote`, {
+			form,
+			cookie: phone.cookie,
+			headers: formHeaders('json'),
+			agent: how.agent
+		});
+		post.t0 = reply.tHeaders;
+		post.rttMs = reply.tHeaders - post.tSent;
+		post.ok = actionSucceeded(reply, 'json');
+		if (!post.ok) post.error = `answered ${reply.status}: ${reply.body.slice(0, 200)}`;
+		if (how.reload) {
+			// Every node's data: the root layout, the phones' layout (the snapshot) and the page.
+			const data = await request(url, 'GET', `/w/${CODE}/excite/__data.json?x-sveltekit-invalidated=111`, {
+				cookie: phone.cookie,
+				agent: how.agent
+			});
+			post.reloadOk = data.status === 200;
+		}
+	} catch (error) {
+		post.error ??= messageOf(error);
+	}
+	return post;
+}

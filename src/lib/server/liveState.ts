@@ -365,10 +365,16 @@ export async function deltasFor(
 			break;
 		}
 		case 'ballot': {
-			// Phones need no count of ballots as they arrive; the screen and the facilitator do.
+			// Phones need no count of ballots as they arrive; the screen and the facilitator do, and
+			// only for the vote's own subject.
+			const [vote] = change.ref
+				? await db.query<{ subject: votes.VoteSubject }>(`select subject from votes where id = $1`, [
+						change.ref
+					])
+				: [];
 			for (const [audience, delta] of audiences.slice(1)) {
-				delta.grow = await growState(db, workshopId, audience);
-				delta.excite = await exciteState(db, workshopId, audience);
+				if (vote?.subject === 'obstacles') delta.grow = await growState(db, workshopId, audience);
+				else delta.excite = await exciteState(db, workshopId, audience);
 			}
 			break;
 		}
