@@ -2,7 +2,7 @@ import type { Database, Handle, Identity } from './types';
 
 /**
  * A handle whose every statement runs as `identity`, exactly as Supabase's API runs a request:
- * inside a transaction, `set local role` plus `request.jwt.claims`, so row-level security decides.
+ * inside a transaction, the role plus `request.jwt.claims`, set locally, so row-level security decides.
  */
 export function asIdentity(db: Database, identity: Identity): Handle {
 	const claims = JSON.stringify(
@@ -12,9 +12,11 @@ export function asIdentity(db: Database, identity: Identity): Handle {
 	);
 	const run = <T>(fn: (tx: Handle) => Promise<T>) =>
 		db.transaction(async (tx) => {
-			// The role is one of two literals (never input), so it is safe to inline; claims are a parameter.
-			await tx.query(identity.role === 'anon' ? 'set local role anon' : 'set local role authenticated');
-			await tx.query(`select set_config('request.jwt.claims', $1, true)`, [claims]);
+			// One round trip for both, as PostgREST does: set_config('role', …, true) is `set local role`.
+			await tx.query(`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [
+				identity.role,
+				claims
+			]);
 			return fn(tx);
 		});
 	return {
