@@ -12,7 +12,7 @@ import type {
 	VisionState,
 	WorkshopState
 } from './live';
-import { MOOD_LINES_SHOWN, NAMES_SHOWN, STORIES_SHOWN } from './live';
+import { MOOD_LINES_SHOWN, NAMES_SHOWN, STORIES_SHOWN, follows } from './live';
 import type { StoryCard } from './stories';
 import { getContext, setContext } from 'svelte';
 
@@ -83,7 +83,7 @@ export class LiveWorkshop {
 
 	private onDelta(delta: Delta): void {
 		if (delta.version <= this.version) return; // already in the snapshot
-		if (delta.version !== this.version + 1) {
+		if (!follows(delta, this.version)) {
 			this.connect(); // missed something (sleep, network switch): start again from a snapshot
 			return;
 		}

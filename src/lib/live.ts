@@ -4,6 +4,7 @@ import type { ReactionCounts, StoryCard } from './stories';
 import type { Tally, VoteMethod } from './tally';
 
 export type Audience = 'participant' | 'screen' | 'facilitator';
+export const AUDIENCES: readonly Audience[] = ['participant', 'screen', 'facilitator'];
 
 export interface Timer {
 	/** When a running timer reaches zero (ISO time), or null. */
@@ -152,6 +153,11 @@ export interface VisionState {
 /** A change since `version - 1`. Fields present replace the client's copy. */
 export interface Delta {
 	version: number;
+	/**
+	 * Set when the versions after `since` and before `version` changed nothing this audience sees
+	 * (they were not sent): a client at any version from `since` on can apply this delta.
+	 */
+	since?: number;
 	serverNow: string;
 	workshop?: WorkshopState;
 	room?: Partial<RoomState>;
@@ -171,6 +177,16 @@ export interface Delta {
 	grow?: GrowState;
 	excite?: ExciteState;
 	vision?: VisionState;
+}
+
+/** True for a delta that only moves the version on (nothing in it for its audience). */
+export function changesNothing(delta: Delta): boolean {
+	return Object.keys(delta).every((key) => key === 'version' || key === 'since' || key === 'serverNow');
+}
+
+/** Whether a client at `version` can apply `delta`: it follows on, perhaps across held versions. */
+export function follows(delta: Delta, version: number): boolean {
+	return (delta.since ?? delta.version - 1) <= version;
 }
 
 /** Unversioned: how many phones are connected now (facilitator). */

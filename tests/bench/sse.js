@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 /**
  * @typedef {object} Delta
  * @property {number} version
+ * @property {number} [since] the versions after it and before `version` changed nothing for this stream
  * @property {string} [serverNow]
  * @property {{ stage?: string }} [workshop]
  * @property {{ id: string, score: number, line: string | null }} [moodLine]
@@ -26,7 +27,10 @@ export class LiveStream {
 		/** Version of the snapshot; -1 until it arrives. */
 		this.snapshotVersion = -1;
 		this.lastVersion = -1;
-		/** @type {number[]} arrival time of version `snapshotVersion + 1 + i` */
+		/**
+		 * @type {number[]} arrival time of version `snapshotVersion + 1 + i`: of its own delta, or of
+		 * the delta that covered it (a version that changed nothing for this stream is told later)
+		 */
 		this.times = [];
 		this.unique = 0;
 		this.duplicates = 0;
@@ -167,7 +171,10 @@ export class LiveStream {
 			this.duplicates++;
 			return;
 		}
-		this.times[index] = t;
+		const from = Math.max(delta.since ?? delta.version - 1, this.snapshotVersion);
+		for (let v = from + 1; v <= delta.version; v++) {
+			this.times[v - this.snapshotVersion - 1] ??= t;
+		}
 		this.unique++;
 		if (delta.version < this.lastVersion) this.outOfOrder++;
 		this.lastVersion = Math.max(this.lastVersion, delta.version);

@@ -8,18 +8,18 @@ import type { RequestHandler } from './$types';
 
 // A client this far behind is dropped; it reconnects and resyncs from a fresh snapshot.
 const MAX_BUFFERED_BYTES = 512 * 1024;
+const RECONNECT_AFTER_2S = new TextEncoder().encode('retry: 2000\n\n');
 
 export const GET: RequestHandler = async ({ params, url, cookies, locals }) => {
 	const code = normaliseJoinCode(params.code);
 	const access = code && (await liveAccess(url.searchParams.get('as'), locals.member, cookies, code));
 	if (!access) error(403, 'Join the workshop (or sign in as its facilitator) to follow it live.');
 
-	const encoder = new TextEncoder();
 	let unsubscribe: (() => void) | undefined;
 	const stream = new ReadableStream<Uint8Array>({
 		async start(controller) {
 			let open = true;
-			const write = (chunk: string) => {
+			const write = (chunk: Uint8Array) => {
 				if (!open) return false;
 				if ((controller.desiredSize ?? 0) < -MAX_BUFFERED_BYTES) {
 					open = false;
@@ -27,14 +27,14 @@ export const GET: RequestHandler = async ({ params, url, cookies, locals }) => {
 					return false;
 				}
 				try {
-					controller.enqueue(encoder.encode(chunk));
+					controller.enqueue(chunk);
 					return true;
 				} catch {
 					open = false; // the client went away between two writes
 					return false;
 				}
 			};
-			write('retry: 2000\n\n');
+			write(RECONNECT_AFTER_2S);
 			unsubscribe = await liveHub().subscribe(access.workshopId, {
 				audience: access.audience,
 				participantId: access.participantId,
