@@ -5,3 +5,13 @@ export const keepFields: SubmitFunction =
 	() =>
 	async ({ update }) =>
 		update({ reset: false });
+
+/**
+ * For `use:enhance` on a form whose answer is all the page needs (a ballot): show the answer but do
+ * not reload the page's data, which the live stream keeps current. A phone voting with hundreds of
+ * others spares the server a page load per ballot.
+ */
+export const keepData: SubmitFunction =
+	() =>
+	async ({ update }) =>
+		update({ reset: false, invalidateAll: false });

@@ -41,16 +41,30 @@ export function tally(method: VoteMethod, options: readonly string[], ballots: r
 	const valid = new Set(options);
 	const cleaned = ballots.map((ballot) => ballot.filter((choice) => valid.has(choice)));
 	if (method === 'ranked') return instantRunoff(options, cleaned);
-	const votes = new Map(options.map((option) => [option, 0]));
+	const chosen = new Map<string, number>();
 	for (const ballot of cleaned) {
 		for (const choice of method === 'single' ? ballot.slice(0, 1) : ballot) {
-			votes.set(choice, votes.get(choice)! + 1);
+			chosen.set(choice, (chosen.get(choice) ?? 0) + 1);
 		}
 	}
+	return tallyChosen(method, options, chosen, ballots.length);
+}
+
+/**
+ * The same count as `tally` for single choice and dot voting, from how often each option was
+ * chosen (single: first choices only): what the database can add up without sending every ballot.
+ */
+export function tallyChosen(
+	method: Exclude<VoteMethod, 'ranked'>,
+	options: readonly string[],
+	chosen: ReadonlyMap<string, number>,
+	ballots: number
+): Tally {
+	const votes = new Map(options.map((option) => [option, chosen.get(option) ?? 0]));
 	const totals = sorted(options, votes);
 	return {
 		method,
-		ballots: ballots.length,
+		ballots,
 		totals,
 		rounds: [{ counts: totals, exhausted: 0, eliminated: [] }],
 		winners: leaders(totals)

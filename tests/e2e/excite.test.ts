@@ -94,9 +94,25 @@ describe.skipIf(!chromium)('the rallying-cry vote in Chromium', () => {
 			for (const [rank, cry] of ranking.entries()) {
 				await phone.getByLabel(`Choice ${rank + 1}`).selectOption({ label: cry });
 			}
+			// The answer carries the ballot, so voting reloads none of the page's data.
+			const reloads: string[] = [];
+			const onRequest = (request: { url(): string }) => {
+				if (request.url().includes('__data.json')) reloads.push(request.url());
+			};
+			phone.on('request', onRequest);
 			await phone.getByRole('button', { name: 'Cast my vote' }).click();
 			await phone.getByText('Your vote is in').waitFor();
+			await phone.getByRole('button', { name: 'Change my vote' }).waitFor();
+			phone.off('request', onRequest);
+			expect(reloads).toEqual([]);
 		}
+		// Reopened, the page shows the ballot the server holds.
+		await phones[0]!.reload();
+		await phones[0]!.getByRole('button', { name: 'Change my vote' }).waitFor();
+		const firstChoice = phones[0]!.getByLabel('Choice 1');
+		expect(await firstChoice.evaluate((select: HTMLSelectElement) => select.selectedOptions[0]?.text)).toBe(
+			"Let's Go!"
+		);
 		await expect
 			.poll(() => screen.locator('.status').textContent(), { timeout: FOLLOW_MS })
 			.toMatch(/Voting is open · 4 votes/);

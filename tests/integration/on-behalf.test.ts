@@ -100,6 +100,8 @@ describe.each(engines)('entries on behalf on %s', (engine) => {
 				[vote.id, room.id, ana.id, JSON.stringify([cries[1]])]
 			)
 		).rejects.toMatchObject({ code: '42501' });
-		expect(await votes.myBallot(participants.asParticipant(db, ana), ana, vote.id)).toEqual([cries[0]]);
+		expect((await votes.myBallot(participants.asParticipant(db, ana), ana, vote.id))?.choices).toEqual([
+			cries[0]
+		]);
 	});
 });

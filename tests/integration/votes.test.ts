@@ -81,11 +81,11 @@ describe.each(engines)('votes on %s', (engine) => {
 				mayStack: true
 			}))!;
 			await votes.cast(as(ana), ana, vote.id, [cries[0]!, cries[0]!, cries[2]!]);
-			expect(await votes.myBallot(as(ana), ana, vote.id)).toEqual([cries[0], cries[0], cries[2]]);
+			expect((await votes.myBallot(as(ana), ana, vote.id))?.choices).toEqual([cries[0], cries[0], cries[2]]);
 			expect((await votes.count(facilitator, vote)).totals[0]).toEqual({ option: cries[0], votes: 2 });
 			await votes.close(facilitator, vote.id);
 			await expect(votes.cast(as(ana), ana, vote.id, [cries[1]!])).rejects.toThrow('closed');
-			expect(await votes.myBallot(as(ana), ana, vote.id)).toEqual([cries[0], cries[0], cries[2]]);
+			expect((await votes.myBallot(as(ana), ana, vote.id))?.choices).toEqual([cries[0], cries[0], cries[2]]);
 		});
 
 		it('a participant reads only their own ballot; the facilitator may peek at the count', async () => {
@@ -102,7 +102,7 @@ describe.each(engines)('votes on %s', (engine) => {
 					ben.id
 				])
 			).resolves.toEqual([]);
-			expect(await votes.myBallot(as(ben), ben, vote.id)).toEqual([cries[1]]);
+			expect((await votes.myBallot(as(ben), ben, vote.id))?.choices).toEqual([cries[1]]);
 			await votes.close(facilitator, vote.id);
 		});
 	});
@@ -217,4 +217,36 @@ describe.each(engines)('votes on %s', (engine) => {
 		]);
 		expect(row!.n).toBe(CROWD);
 	}, 120_000);
+
+	it.each([
+		['single', {}],
+		['dot', { dots: 3, mayStack: true }],
+		['dot', { dots: 2, mayStack: false }]
+	] as const)(
+		'a %s vote %j is added up in the database exactly as tally.ts counts its ballots',
+		async (method, rules) => {
+			await db.query(`update votes set status = 'closed', closed_at = now() where status = 'open'`);
+			const vote = (await votes.open(facilitator, room.id, { subject: 'rallying_cry', method, ...rules }))!;
+			const options = await votes.choices(db, vote.id);
+			const voters = await Promise.all(Array.from({ length: 40 }, (_, i) => joined(`${method}${i}`)));
+			// Ballots of every allowed shape, from a fixed sequence so a failure can be replayed.
+			const pick = (i: number, k: number) => options[(i * 7 + k * 3 + (i >> 2)) % options.length]!;
+			const ballotOf = (i: number): string[] => {
+				if (method === 'single') return [pick(i, 0)];
+				const size = 1 + (i % (rules.dots ?? 1));
+				const dots = Array.from({ length: size }, (_, k) => pick(i, rules.mayStack ? k % 2 : k));
+				return rules.mayStack ? dots : [...new Set(dots)];
+			};
+			await Promise.all(voters.slice(0, 37).map((me, i) => votes.cast(as(me), me, vote.id, ballotOf(i))));
+			const expected = tally(
+				method,
+				options,
+				voters.slice(0, 37).map((_, i) => ballotOf(i))
+			);
+			expect(await votes.count(facilitator, vote)).toEqual(expected);
+			await votes.reveal(facilitator, vote.id);
+			const revealed = (await votes.get(db, vote.id))!;
+			expect(await votes.countRevealed(as(voters[39]!), revealed)).toEqual(expected);
+		}
+	);
 });

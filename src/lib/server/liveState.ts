@@ -19,6 +19,7 @@ import {
 	type Snapshot,
 	type WorkshopState
 } from '$lib/live';
+import type { Tally } from '$lib/tally';
 import { stageInfo, type Stage } from '$lib/stages';
 import type { Handle } from './db';
 import * as stories from './stories';
@@ -33,6 +34,9 @@ export interface Announcement {
 }
 
 export const CONNECTED_WITHIN_SECONDS = 45;
+
+const EVERYONE: readonly Audience[] = ['participant', 'screen', 'facilitator'];
+const ROOM: readonly Audience[] = ['screen', 'facilitator'];
 
 interface WorkshopRow {
 	title: string;
@@ -148,22 +152,45 @@ export async function roomState(
 	};
 }
 
-/** A subject's latest vote as an audience sees it: results for the facilitator, or once revealed. */
-async function voteView(
+/** A subject's latest vote with its ballots counted, read once and then shaped for each audience. */
+export interface CountedVote {
+	vote: votes.Vote;
+	ballots: number;
+	onBehalf: number;
+	/** The tally, when one of the audiences it was counted for may see it. */
+	result: Tally | null;
+}
+
+/** The facilitator may peek at any time; everyone else sees the result once it is revealed. */
+const seesResult = (audience: Audience, vote: votes.Vote) =>
+	audience === 'facilitator' || vote.status === 'revealed';
+
+/** The latest vote on `subject`, tallied only if one of `audiences` may see the result. */
+export async function countedVote(
 	db: Handle,
 	workshopId: string,
 	subject: votes.VoteSubject,
-	audience: Audience
-): Promise<VoteView | null> {
+	audiences: readonly Audience[]
+): Promise<CountedVote | null> {
 	const vote = await votes.latest(db, workshopId, subject);
 	if (!vote) return null;
-	const result = await votes.count(db, vote);
-	const shown = audience === 'facilitator' || vote.status === 'revealed';
-	const [marked] = await db.query<{ n: number }>(
-		`select count(*)::int as n from ballots where vote_id = $1 and on_behalf`,
+	const [cast] = await db.query<{ ballots: number; onBehalf: number }>(
+		`select count(*)::int as ballots, (count(*) filter (where on_behalf))::int as "onBehalf"
+		 from ballots where vote_id = $1`,
 		[vote.id]
 	);
-	const { id, method, dots, mayStack, options, status, winnerId } = vote;
+	const tallied = audiences.some((audience) => seesResult(audience, vote));
+	return {
+		vote,
+		ballots: cast?.ballots ?? 0,
+		onBehalf: cast?.onBehalf ?? 0,
+		result: tallied ? await votes.count(db, vote) : null
+	};
+}
+
+function voteView(counted: CountedVote | null, audience: Audience): VoteView | null {
+	if (!counted) return null;
+	const { id, method, dots, mayStack, options, status, winnerId } = counted.vote;
 	return {
 		id,
 		method,
@@ -172,26 +199,48 @@ async function voteView(
 		options,
 		status,
 		winnerId,
-		ballots: result.ballots,
-		onBehalf: marked?.n ?? 0,
-		result: shown ? result : null
+		ballots: counted.ballots,
+		onBehalf: counted.onBehalf,
+		result: seesResult(audience, counted.vote) ? counted.result : null
 	};
+}
+
+/** The vote to shape for `audience`: the one given (counted once for several audiences), or read now. */
+function voteFor(
+	db: Handle,
+	workshopId: string,
+	subject: votes.VoteSubject,
+	audience: Audience,
+	counted: CountedVote | null | undefined
+): Promise<CountedVote | null> {
+	return counted === undefined ? countedVote(db, workshopId, subject, [audience]) : Promise.resolve(counted);
 }
 
 const visibleTo = (audience: Audience) => (audience === 'facilitator' ? '' : 'and not hidden');
 
 /** The rallying cries and their latest vote. */
-export async function exciteState(db: Handle, workshopId: string, audience: Audience): Promise<ExciteState> {
+export async function exciteState(
+	db: Handle,
+	workshopId: string,
+	audience: Audience,
+	counted?: CountedVote | null
+): Promise<ExciteState> {
 	const cries = await db.query<CryView>(
 		`select id, text, proposals, hidden from rallying_cries where workshop_id = $1 ${visibleTo(audience)}
 		 order by created_at, id`,
 		[workshopId]
 	);
-	return { cries, vote: await voteView(db, workshopId, 'rallying_cry', audience) };
+	const vote = await voteFor(db, workshopId, 'rallying_cry', audience, counted);
+	return { cries, vote: voteView(vote, audience) };
 }
 
 /** The obstacles with their fixes, their dot vote, and the actions. */
-export async function growState(db: Handle, workshopId: string, audience: Audience): Promise<GrowState> {
+export async function growState(
+	db: Handle,
+	workshopId: string,
+	audience: Audience,
+	counted?: CountedVote | null
+): Promise<GrowState> {
 	const obstacles = await db.query<ObstacleView>(
 		`select o.id, o.text, o.from_story_id is not null as "fromStory", o.hidden,
 		        coalesce((select array_agg(f.text order by f.created_at) from fixes f where f.obstacle_id = o.id), '{}') as fixes
@@ -203,7 +252,8 @@ export async function growState(db: Handle, workshopId: string, audience: Audien
 		 from action_items where workshop_id = $1 order by created_at`,
 		[workshopId]
 	);
-	return { obstacles, vote: await voteView(db, workshopId, 'obstacles', audience), actions };
+	const vote = await voteFor(db, workshopId, 'obstacles', audience, counted);
+	return { obstacles, vote: voteView(vote, audience), actions };
 }
 
 /** The drafts, amendments, closing check and phrases of the vision statement. */
@@ -340,7 +390,9 @@ export async function deltasFor(
 			break;
 		}
 		case 'cry': {
-			for (const [audience, delta] of audiences) delta.excite = await exciteState(db, workshopId, audience);
+			const cryVote = await countedVote(db, workshopId, 'rallying_cry', EVERYONE);
+			for (const [audience, delta] of audiences)
+				delta.excite = await exciteState(db, workshopId, audience, cryVote);
 			break;
 		}
 		case 'vision': {
@@ -354,27 +406,33 @@ export async function deltasFor(
 		}
 		case 'obstacle':
 		case 'action': {
-			for (const [audience, delta] of audiences) delta.grow = await growState(db, workshopId, audience);
+			const obstacleVote = await countedVote(db, workshopId, 'obstacles', EVERYONE);
+			for (const [audience, delta] of audiences)
+				delta.grow = await growState(db, workshopId, audience, obstacleVote);
 			break;
 		}
 		case 'vote': {
+			const obstacleVote = await countedVote(db, workshopId, 'obstacles', EVERYONE);
+			const cryVote = await countedVote(db, workshopId, 'rallying_cry', EVERYONE);
 			for (const [audience, delta] of audiences) {
-				delta.grow = await growState(db, workshopId, audience);
-				delta.excite = await exciteState(db, workshopId, audience);
+				delta.grow = await growState(db, workshopId, audience, obstacleVote);
+				delta.excite = await exciteState(db, workshopId, audience, cryVote);
 			}
 			break;
 		}
 		case 'ballot': {
 			// Phones need no count of ballots as they arrive; the screen and the facilitator do, and
-			// only for the vote's own subject.
+			// only for the vote's own subject, counted once for both.
 			const [vote] = change.ref
 				? await db.query<{ subject: votes.VoteSubject }>(`select subject from votes where id = $1`, [
 						change.ref
 					])
 				: [];
+			const subject = vote?.subject ?? 'rallying_cry';
+			const counted = await countedVote(db, workshopId, subject, ROOM);
 			for (const [audience, delta] of audiences.slice(1)) {
-				if (vote?.subject === 'obstacles') delta.grow = await growState(db, workshopId, audience);
-				else delta.excite = await exciteState(db, workshopId, audience);
+				if (subject === 'obstacles') delta.grow = await growState(db, workshopId, audience, counted);
+				else delta.excite = await exciteState(db, workshopId, audience, counted);
 			}
 			break;
 		}

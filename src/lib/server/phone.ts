@@ -49,21 +49,36 @@ export async function readyAction({ request, params, cookies }: RequestEvent) {
 	return { posted: 'ready' };
 }
 
+/**
+ * Casts the ballot a form describes on the latest vote about `subject`: null when there is none,
+ * else the vote and the parsed form. One transaction, so the identity is switched once, not thrice.
+ */
+function castFromForm(participant: participants.Participant, subject: votes.VoteSubject, form: FormData) {
+	return participants.asParticipant(system(), participant).transaction(async (db) => {
+		const latest = await votes.latest(db, participant.workshopId, subject);
+		if (!latest) return null;
+		const parsed = parseBallot(form, latest, await votes.choices(db, latest.id));
+		if (parsed.ok) await votes.cast(db, participant, latest.id, parsed.data);
+		return { voteId: latest.id, parsed };
+	});
+}
+
 /** The action that casts (or replaces) a phone's ballot on the latest vote about `subject`. */
 export function voteAction(subject: votes.VoteSubject) {
 	return async ({ request, params, cookies }: RequestEvent) => {
 		const participant = await phoneParticipant(cookies, params.code ?? '');
-		const db = participants.asParticipant(system(), participant);
-		const latest = await votes.latest(db, participant.workshopId, subject);
-		if (!latest) error(404, 'There is no vote to take part in.');
-		const parsed = parseBallot(await request.formData(), latest, await votes.choices(db, latest.id));
-		if (!parsed.ok) return rejectForm(400, parsed.errors);
+		const form = await request.formData();
+		let outcome: Awaited<ReturnType<typeof castFromForm>>;
 		try {
-			await votes.cast(db, participant, latest.id, parsed.data);
+			outcome = await castFromForm(participant, subject, form);
 		} catch (err) {
 			if (err instanceof votes.BallotRefusedError) return rejectForm(409, { form: err.message });
 			throw err;
 		}
-		return { posted: 'ballot' };
+		if (!outcome) error(404, 'There is no vote to take part in.');
+		const { voteId, parsed } = outcome;
+		if (!parsed.ok) return rejectForm(400, parsed.errors);
+		// The phone shows its ballot from this answer, so it need not reload its page after voting.
+		return { posted: 'ballot', ballot: { voteId, choices: parsed.data } };
 	};
 }

@@ -1,7 +1,8 @@
 // Votes: the facilitator opens one (single choice, dots, or ranked), participants cast one ballot
 // each and may change it until it closes, and the reveal shows everyone the same result. The
 // database enforces who may vote and what a ballot may say; tally.ts does the counting.
-import { tally, type Tally, type VoteMethod } from '$lib/tally';
+import type { MyBallot } from '$lib/ballot';
+import { tally, tallyChosen, type Tally, type VoteMethod } from '$lib/tally';
 import type { Handle } from './db';
 import type { Participant } from './participants';
 
@@ -85,12 +86,12 @@ export async function cast(db: Handle, me: Participant, voteId: string, choices:
 }
 
 /** The participant's current ballot on a vote, or null. */
-export async function myBallot(db: Handle, me: Participant, voteId: string): Promise<string[] | null> {
+export async function myBallot(db: Handle, me: Participant, voteId: string): Promise<MyBallot | null> {
 	const [row] = await db.query<{ choices: string[] }>(
 		`select choices from ballots where vote_id = $1 and participant_id = $2`,
 		[voteId, me.id]
 	);
-	return row?.choices ?? null;
+	return row ? { voteId, choices: row.choices } : null;
 }
 
 /** Stops accepting ballots. */
@@ -128,12 +129,30 @@ export async function choices(db: Handle, voteId: string): Promise<string[]> {
 }
 
 async function countFrom(db: Handle, vote: Vote, ballotsSql: string): Promise<Tally> {
-	const ballots = await db.query<{ choices: string[] }>(ballotsSql, [vote.id]);
-	return tally(
-		vote.method,
-		await choices(db, vote.id),
-		ballots.map((ballot) => ballot.choices)
+	const options = await choices(db, vote.id);
+	if (vote.method === 'ranked') {
+		const ballots = await db.query<{ choices: string[] }>(ballotsSql, [vote.id]);
+		return tally(
+			vote.method,
+			options,
+			ballots.map((ballot) => ballot.choices)
+		);
+	}
+	// Single and dot votes are added up in the database: one row per option chosen, and one with a
+	// null option counting the ballots, rather than every ballot sent over for each live update.
+	const rows = await db.query<{ option: string | null; n: number }>(
+		`with cast_ballots as (${ballotsSql})
+		 select null as option, count(*)::int as n from cast_ballots
+		 union all
+		 select choice.option, count(*)::int from cast_ballots,
+		        jsonb_array_elements_text(cast_ballots.choices) with ordinality as choice(option, position)
+		 where $2 or choice.position = 1
+		 group by choice.option`,
+		[vote.id, vote.method === 'dot']
 	);
+	const chosen = new Map(rows.flatMap((row) => (row.option === null ? [] : [[row.option, row.n] as const])));
+	const ballots = rows.find((row) => row.option === null)?.n ?? 0;
+	return tallyChosen(vote.method, options, chosen, ballots);
 }
 
 /** The latest vote on a subject in the workshop (open, closed or revealed), or null. */

@@ -31,11 +31,10 @@ export const load: PageServerLoad = async ({ params, cookies, parent, url }) => 
 	redirectToStage(code, snapshot.workshop, url.pathname);
 	const participant = await phoneParticipant(cookies, params.code);
 	const vote = snapshot.excite.vote;
-	const db = participants.asParticipant(system(), participant);
-	return {
+	return participants.asParticipant(system(), participant).transaction(async (db) => ({
 		myBallot: vote ? await votes.myBallot(db, participant, vote.id) : null,
 		myCheck: await vision.myCheck(db, participant)
-	};
+	}));
 };
 
 export const actions: Actions = {
