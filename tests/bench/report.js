@@ -36,7 +36,8 @@ function countBy(values) {
 
 /**
  * The live bench as one flat JSON-able object. p50/p95/p99/max_ms cover every sample of a mood
- * reaching a stream (each phone and the screen), measured from the POST's response.
+ * reaching a stream (each phone and the screen), measured from the POST's response; phones hear
+ * of a mood's version only in a bare tick, up to a second later, as it shows nothing on a phone.
  * @param {LiveFacts} f
  */
 export function liveLine(f) {
@@ -105,7 +106,8 @@ export function printLive(f) {
 	if (f.arrival.stoppedBecause) out('', `BROKE: ${f.arrival.stoppedBecause}`);
 	out('stage change', `${describe(f.stage.latency)}  (POST answered in ${round(f.stage.rttMs)} ms)`);
 	if (f.stage.missed) out('', `${f.stage.missed} streams never saw the stage change`);
-	out('mood → phones', describe(l.phone));
+	// A mood shows nothing on a phone: phones hear of its version in a bare tick within a second.
+	out('mood → phones', `${describe(l.phone)}  (a bare version tick, held up to 1 s by design)`);
 	out('mood → screen', describe(l.screen));
 	out('  of which', `delta's serverNow → phone received: ${describe(l.fanOut)}`);
 	out('mood POST rtt', `${describe(p.rtt)}  (POST sent → response, a resend included)`);

@@ -9,7 +9,7 @@
 //   node tests/bench/run.js --library [--engine pglite|postgres] [--stories 100000] [--requests N]
 //                           [--concurrency 1] [--no-build | --build] [--timeout 900]
 //   node tests/bench/run.js --votes [--phones 500] [--engine pglite|postgres] [--seconds 10]
-//                           [--method single|ranked] [--no-reload] [--pooled] [--no-build | --build]
+//                           [--method single|ranked] [--reload] [--pooled] [--no-build | --build]
 //
 // With --library it benchmarks the story library instead: generated stories (--stories 100000),
 // then searches and filters through GET /library and the CSV export as the demo leader
@@ -114,7 +114,8 @@ const COUNT_TIMEOUT_MS = 60_000;
  * @property {number} concurrency library: requests in flight at a time
  * @property {boolean} votes the rallying-cry vote benchmark instead of the live workshop
  * @property {'single' | 'ranked'} method votes: how the phones vote
- * @property {boolean} reload votes: each phone reloads its page data after a ballot, as `update()` does
+ * @property {boolean} reload votes: each phone reloads its page data after a ballot (the enhanced form does not;
+ *   a full page reload, or an older client, does)
  * @property {boolean} pooled votes: ballots share the bench's keep-alive pool instead of each phone
  *   opening its own connection
  */
@@ -167,7 +168,7 @@ function readOptions() {
 			concurrency: { type: 'string', default: '1' },
 			votes: { type: 'boolean', default: false },
 			method: { type: 'string', default: 'single' },
-			'no-reload': { type: 'boolean', default: false },
+			reload: { type: 'boolean', default: false },
 			pooled: { type: 'boolean', default: false }
 		}
 	});
@@ -201,7 +202,7 @@ function readOptions() {
 		concurrency: Math.round(positive('concurrency', values.concurrency)),
 		votes: values.votes,
 		method: values.method,
-		reload: !values['no-reload'],
+		reload: values.reload,
 		pooled: values.pooled
 	};
 }

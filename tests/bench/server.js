@@ -165,7 +165,11 @@ export async function startServer({ databaseUrl, dataDir: givenDataDir }) {
 	// Through sh only to raise the open-files limit to the hard limit; `exec` keeps the pid ours.
 	const child = spawn(
 		'/bin/sh',
-		['-c', 'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" src/serve.js', process.execPath],
+		[
+			'-c',
+			'ulimit -n "$(ulimit -Hn)" 2>/dev/null; exec "$0" $CX_BENCH_SERVER_NODE_ARGS src/serve.js',
+			process.execPath
+		],
 		{ cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] }
 	);
 	/** @type {string[]} */

@@ -286,8 +286,9 @@ export async function proposeCry(url, phone, cry) {
  */
 
 /**
- * A phone casts (or replaces) its ballot as the Excite page's enhanced form does, then, unless
- * `reload` is false, reloads the page data as `update()` does.
+ * A phone casts (or replaces) its ballot as the Excite page's enhanced form does (which shows the
+ * ballot from the answer and reloads nothing); with `reload`, it then reloads the page data too, as
+ * a page whose form reloads after posting would.
  * @param {string} url
  * @param {Phone} phone
  * @param {Record<string, string>} form `vote` and `choice`, or `rank-1`, `rank-2`…

@@ -2,6 +2,7 @@
 // announced change. Read on the owner connection by the realtime hub, which has already checked
 // who each stream belongs to; the shaping below is what keeps each audience to its own view.
 import {
+	AUDIENCES,
 	type ActionView,
 	type CryView,
 	type ExciteState,
@@ -35,7 +36,6 @@ export interface Announcement {
 
 export const CONNECTED_WITHIN_SECONDS = 45;
 
-const EVERYONE: readonly Audience[] = ['participant', 'screen', 'facilitator'];
 const ROOM: readonly Audience[] = ['screen', 'facilitator'];
 
 interface WorkshopRow {
@@ -390,7 +390,7 @@ export async function deltasFor(
 			break;
 		}
 		case 'cry': {
-			const cryVote = await countedVote(db, workshopId, 'rallying_cry', EVERYONE);
+			const cryVote = await countedVote(db, workshopId, 'rallying_cry', AUDIENCES);
 			for (const [audience, delta] of audiences)
 				delta.excite = await exciteState(db, workshopId, audience, cryVote);
 			break;
@@ -406,14 +406,14 @@ export async function deltasFor(
 		}
 		case 'obstacle':
 		case 'action': {
-			const obstacleVote = await countedVote(db, workshopId, 'obstacles', EVERYONE);
+			const obstacleVote = await countedVote(db, workshopId, 'obstacles', AUDIENCES);
 			for (const [audience, delta] of audiences)
 				delta.grow = await growState(db, workshopId, audience, obstacleVote);
 			break;
 		}
 		case 'vote': {
-			const obstacleVote = await countedVote(db, workshopId, 'obstacles', EVERYONE);
-			const cryVote = await countedVote(db, workshopId, 'rallying_cry', EVERYONE);
+			const obstacleVote = await countedVote(db, workshopId, 'obstacles', AUDIENCES);
+			const cryVote = await countedVote(db, workshopId, 'rallying_cry', AUDIENCES);
 			for (const [audience, delta] of audiences) {
 				delta.grow = await growState(db, workshopId, audience, obstacleVote);
 				delta.excite = await exciteState(db, workshopId, audience, cryVote);
