@@ -69,7 +69,16 @@ import {
 } from './server.js';
 import { LiveStream, activity } from './sse.js';
 import { describe, round, summarize } from './stats.js';
-import { CRIES, VoteWatch, castAll, compareTally, expectedTally, hubLag, planBallots } from './votes.js';
+import {
+	CRIES,
+	VoteWatch,
+	announcedAnswers,
+	castAll,
+	compareTally,
+	expectedTally,
+	hubLag,
+	planBallots
+} from './votes.js';
 import {
 	CODE,
 	JOIN_CONCURRENCY,
@@ -751,13 +760,14 @@ async function measureVotes(server, options) {
 	// The count may show every ballot while announcements are still queued (a delta shows the count
 	// as it is when built): wait for the version of the last ballot too, so the reveal is timed alone.
 	phase = 'counting ballots';
-	const lastBallotVersion = open.openVersion + counted.length;
+	const announced = announcedAnswers(casts);
+	const lastBallotVersion = open.openVersion + announced.length;
 	const caughtUp = await waitFor(
 		() => watch.ballots >= counted.length && facilitator.lastVersion >= lastBallotVersion,
 		COUNT_TIMEOUT_MS
 	);
 	const cpu = await meter();
-	const lastAnswer = Math.max(...casts.map((cast) => cast.acceptedAt).filter((t) => !Number.isNaN(t)));
+	const lastAnswer = announced.at(-1) ?? NaN;
 	const lastDelta = facilitator.timeOf(lastBallotVersion) ?? NaN;
 	log(
 		caughtUp

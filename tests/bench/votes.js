@@ -335,8 +335,22 @@ export function compareTally(expected, got) {
 }
 
 /**
- * The hub's queue of 'ballot' announcements, version by version. Each accepted new ballot is one
- * announcement; the k-th after `firstVersion` is paired with the k-th accepted ballot by answer time
+ * When each ballot that the room hears of was answered, earliest first: a phone's first accepted
+ * ballot (a new one), and an accepted change (a different one); a retry of the same is not announced.
+ * @param {Cast[]} casts
+ * @returns {number[]}
+ */
+export function announcedAnswers(casts) {
+	const changes = casts.flatMap((cast) =>
+		cast.posts.filter((post) => post.kind === 'change' && post.ok).map((post) => post.t0)
+	);
+	const firsts = casts.map((cast) => cast.acceptedAt).filter((t) => !Number.isNaN(t));
+	return [...firsts, ...changes].sort((x, y) => x - y);
+}
+
+/**
+ * The hub's queue of 'ballot' announcements, version by version. Each accepted new or changed ballot
+ * is one announcement; the k-th after `firstVersion` is paired with the k-th of those by answer time
  * (an approximation: the k-th answer need not be the k-th insert, but the distributions hold).
  * `wait`: the ballot answered → the hub starts building its deltas (`serverNow`), i.e. time spent
  * queued behind earlier announcements; `build`: that → the facilitator received it (building the
@@ -346,10 +360,7 @@ export function compareTally(expected, got) {
  * @param {number} firstVersion the version of the vote opening, before any ballot
  */
 export function hubLag(casts, deltas, firstVersion) {
-	const answered = casts
-		.map((cast) => cast.acceptedAt)
-		.filter((t) => !Number.isNaN(t))
-		.sort((x, y) => x - y);
+	const answered = announcedAnswers(casts);
 	/** @type {number[]} */
 	const wait = [];
 	/** @type {number[]} */

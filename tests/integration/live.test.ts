@@ -4,6 +4,7 @@ import type { Database } from '$lib/server/db';
 import { openPostgres } from '$lib/server/db/postgres';
 import * as moods from '$lib/server/moods';
 import * as stories from '$lib/server/stories';
+import * as votes from '$lib/server/votes';
 import * as participants from '$lib/server/participants';
 import { LiveHub, type Subscriber } from '$lib/server/realtime';
 import * as workshops from '$lib/server/workshops';
@@ -230,6 +231,43 @@ describe.each(engines)('live updates on %s', (engine) => {
 
 		it('delivered every story change to every stream, in order, with nothing lost', () => {
 			for (const stream of [screen, facilitator, phone]) expectContiguous(stream);
+		});
+	});
+
+	describe('ballots', () => {
+		it('a ballot, or a changed one, updates the count the facilitator peeks at; phones hear nothing of it', async () => {
+			const cries: string[] = [];
+			for (const text of ['Own it', 'Ring back']) {
+				const [row] = await db.query<{ id: string }>(
+					`insert into rallying_cries (workshop_id, text) values ($1, $2) returning id`,
+					[target.id, text]
+				);
+				cries.push(row!.id);
+			}
+			const vote = (await votes.open(driver(), target.id, { subject: 'rallying_cry', method: 'single' }))!;
+			await expect.poll(() => phone.lastWith('excite')?.excite?.vote?.status).toBe('open');
+			const phoneDeltas = phone.deltas().length;
+			const peek = () => facilitator.lastWith('excite')?.excite?.vote;
+
+			await votes.cast(participants.asParticipant(db, me()), me(), vote.id, [cries[0]!]);
+			await expect.poll(() => peek()?.result?.winners).toEqual([cries[0]]);
+			expect(screen.lastWith('excite')!.excite!.vote).toMatchObject({ ballots: 1, result: null });
+			expect(
+				phone
+					.deltas()
+					.slice(phoneDeltas)
+					.every((delta) => delta.excite === undefined)
+			).toBe(true);
+
+			await votes.cast(participants.asParticipant(db, me()), me(), vote.id, [cries[1]!]);
+			await expect.poll(() => peek()?.result?.winners).toEqual([cries[1]]);
+			expect(peek()!.ballots).toBe(1);
+
+			// Sending the same ballot again (a retry) announces nothing.
+			const announced = facilitator.deltas().length;
+			await votes.cast(participants.asParticipant(db, me()), me(), vote.id, [cries[1]!]);
+			await new Promise((resolve) => setTimeout(resolve, 200));
+			expect(facilitator.deltas()).toHaveLength(announced);
 		});
 	});
 });
