@@ -205,17 +205,6 @@ function voteView(counted: CountedVote | null, audience: Audience): VoteView | n
 	};
 }
 
-/** The vote to shape for `audience`: the one given (counted once for several audiences), or read now. */
-function voteFor(
-	db: Handle,
-	workshopId: string,
-	subject: votes.VoteSubject,
-	audience: Audience,
-	counted: CountedVote | null | undefined
-): Promise<CountedVote | null> {
-	return counted === undefined ? countedVote(db, workshopId, subject, [audience]) : Promise.resolve(counted);
-}
-
 const visibleTo = (audience: Audience) => (audience === 'facilitator' ? '' : 'and not hidden');
 
 /** The rallying cries and their latest vote. */
@@ -223,15 +212,18 @@ export async function exciteState(
 	db: Handle,
 	workshopId: string,
 	audience: Audience,
-	counted?: CountedVote | null
+	// Given when one count serves several audiences (a delta); else read for this one.
+	counted: CountedVote | null | Promise<CountedVote | null> = countedVote(db, workshopId, 'rallying_cry', [
+		audience
+	])
 ): Promise<ExciteState> {
+	const vote = voteView(await counted, audience); // first: the default starts a read of its own
 	const cries = await db.query<CryView>(
 		`select id, text, proposals, hidden from rallying_cries where workshop_id = $1 ${visibleTo(audience)}
 		 order by created_at, id`,
 		[workshopId]
 	);
-	const vote = await voteFor(db, workshopId, 'rallying_cry', audience, counted);
-	return { cries, vote: voteView(vote, audience) };
+	return { cries, vote };
 }
 
 /** The obstacles with their fixes, their dot vote, and the actions. */
@@ -239,8 +231,12 @@ export async function growState(
 	db: Handle,
 	workshopId: string,
 	audience: Audience,
-	counted?: CountedVote | null
+	// Given when one count serves several audiences (a delta); else read for this one.
+	counted: CountedVote | null | Promise<CountedVote | null> = countedVote(db, workshopId, 'obstacles', [
+		audience
+	])
 ): Promise<GrowState> {
+	const vote = voteView(await counted, audience); // first: the default starts a read of its own
 	const obstacles = await db.query<ObstacleView>(
 		`select o.id, o.text, o.from_story_id is not null as "fromStory", o.hidden,
 		        coalesce((select array_agg(f.text order by f.created_at) from fixes f where f.obstacle_id = o.id), '{}') as fixes
@@ -252,8 +248,7 @@ export async function growState(
 		 from action_items where workshop_id = $1 order by created_at`,
 		[workshopId]
 	);
-	const vote = await voteFor(db, workshopId, 'obstacles', audience, counted);
-	return { obstacles, vote: voteView(vote, audience), actions };
+	return { obstacles, vote, actions };
 }
 
 /** The drafts, amendments, closing check and phrases of the vision statement. */

@@ -68,17 +68,16 @@ export function voteAction(subject: votes.VoteSubject) {
 	return async ({ request, params, cookies }: RequestEvent) => {
 		const participant = await phoneParticipant(cookies, params.code ?? '');
 		const form = await request.formData();
-		let outcome: Awaited<ReturnType<typeof castFromForm>>;
 		try {
-			outcome = await castFromForm(participant, subject, form);
+			const outcome = await castFromForm(participant, subject, form);
+			if (!outcome) error(404, 'There is no vote to take part in.');
+			const { voteId, parsed } = outcome;
+			if (!parsed.ok) return rejectForm(400, parsed.errors);
+			// The phone shows its ballot from this answer, so it need not reload its page after voting.
+			return { posted: 'ballot', ballot: { voteId, choices: parsed.data } };
 		} catch (err) {
 			if (err instanceof votes.BallotRefusedError) return rejectForm(409, { form: err.message });
 			throw err;
 		}
-		if (!outcome) error(404, 'There is no vote to take part in.');
-		const { voteId, parsed } = outcome;
-		if (!parsed.ok) return rejectForm(400, parsed.errors);
-		// The phone shows its ballot from this answer, so it need not reload its page after voting.
-		return { posted: 'ballot', ballot: { voteId, choices: parsed.data } };
 	};
 }
