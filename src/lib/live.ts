@@ -24,6 +24,8 @@ export interface WorkshopState {
 	postingLocked: boolean;
 	hiddenUntilReveal: boolean;
 	timer: Timer;
+	/** The story wall on the screen: paused by the facilitator, and how many pages they stepped it. */
+	wall: { paused: boolean; step: number };
 	/** The story shown full-screen, or null. */
 	spotlight: StoryCard | null;
 }

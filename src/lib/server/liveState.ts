@@ -50,6 +50,8 @@ interface WorkshopRow {
 	timer_ends_at: Date | null;
 	timer_paused_ms: number | null;
 	spotlight_story_id: string | null;
+	wall_paused: boolean;
+	wall_step: number;
 	version: number;
 }
 
@@ -59,7 +61,7 @@ export async function workshopState(
 ): Promise<{ version: number; workshop: WorkshopState } | null> {
 	const [row] = await db.query<WorkshopRow>(
 		`select title, team_name, join_code, status, stage, stage_settings, posting_locked, hidden_until_reveal,
-		        timer_ends_at, timer_paused_ms, spotlight_story_id, version
+		        timer_ends_at, timer_paused_ms, spotlight_story_id, wall_paused, wall_step, version
 		 from workshops where id = $1`,
 		[workshopId]
 	);
@@ -76,6 +78,7 @@ export async function workshopState(
 			postingLocked: row.posting_locked,
 			hiddenUntilReveal: row.hidden_until_reveal,
 			timer: { endsAt: row.timer_ends_at?.toISOString() ?? null, pausedMs: row.timer_paused_ms },
+			wall: { paused: row.wall_paused, step: row.wall_step },
 			spotlight: row.spotlight_story_id ? await stories.card(db, row.spotlight_story_id) : null
 		}
 	};

@@ -96,11 +96,34 @@ async function drive(db: Handle, workshopId: string, set: string, params: unknow
 	return rows.length === 1;
 }
 
-/** Moves to a stage; the first move out of the lobby starts the workshop. */
-export function setStage(db: Handle, workshopId: string, stage: Stage): Promise<boolean> {
-	return drive(db, workshopId, `stage = $2, status = 'live', started_at = coalesce(started_at, now())`, [
-		stage
-	]);
+/**
+ * Moves to a stage; the first move out of the lobby starts the workshop. The timer belongs to the
+ * stage it was started in and ends with it, unless the facilitator carries it on.
+ */
+export function setStage(db: Handle, workshopId: string, stage: Stage, carryTimer = false): Promise<boolean> {
+	return drive(
+		db,
+		workshopId,
+		`stage = $2, status = 'live', started_at = coalesce(started_at, now()),
+		 timer_ends_at = case when $3 or stage = $2 then timer_ends_at end,
+		 timer_paused_ms = case when $3 or stage = $2 then timer_paused_ms end`,
+		[stage, carryTimer]
+	);
+}
+
+export type WallAction = 'pause' | 'resume' | 'next' | 'previous';
+export const WALL_ACTIONS: readonly WallAction[] = ['pause', 'resume', 'next', 'previous'];
+
+const WALL_SQL: Record<WallAction, string> = {
+	pause: 'wall_paused = true',
+	resume: 'wall_paused = false',
+	next: 'wall_step = wall_step + 1',
+	previous: 'wall_step = wall_step - 1'
+};
+
+/** Pauses, resumes or steps the story wall on the screen. */
+export function wall(db: Handle, workshopId: string, action: WallAction): Promise<boolean> {
+	return drive(db, workshopId, WALL_SQL[action]);
 }
 
 /** Sets (or, when empty, clears back to the default) the prompt of one stage. */

@@ -21,7 +21,7 @@ const stage = v.picklist(STAGE_IDS, 'Unknown stage.');
 const onOff = v.picklist(['on', 'off']);
 const id = v.pipe(v.string(), v.uuid('Unknown item.'));
 const Schemas = {
-	stage: v.object({ stage }),
+	stage: v.object({ stage, carry: v.optional(v.literal('on')) }),
 	prompt: v.object({ stage, prompt: v.union([v.literal(''), text('The prompt', 1, 500)]) }),
 	timer: v.object({
 		action: v.picklist(workshops.TIMER_ACTIONS, 'Unknown timer action.'),
@@ -31,6 +31,7 @@ const Schemas = {
 		)
 	}),
 	lock: v.object({ locked: onOff }),
+	wall: v.object({ action: v.picklist(workshops.WALL_ACTIONS, 'Unknown wall action.') }),
 	hide: v.object({ hidden: onOff }),
 	end: v.object({ confirm: v.literal('yes', 'Tick the box to confirm.') }),
 	screen: v.object({ link: v.picklist(['create', 'revoke']) }),
@@ -122,7 +123,10 @@ async function control<T extends keyof typeof Schemas>(
 
 export const actions: Actions = {
 	stage: (event) =>
-		control(event, 'stage', (id, input) => workshops.setStage(event.locals.db, id, input.stage)),
+		control(event, 'stage', (id, input) =>
+			workshops.setStage(event.locals.db, id, input.stage, input.carry === 'on')
+		),
+	wall: (event) => control(event, 'wall', (id, input) => workshops.wall(event.locals.db, id, input.action)),
 	prompt: (event) =>
 		control(event, 'prompt', (id, input) =>
 			workshops.setPrompt(event.locals.db, id, input.stage, input.prompt)
