@@ -18,6 +18,8 @@ export interface WorkshopState {
 	title: string;
 	teamName: string | null;
 	joinCode: string;
+	/** The organisation's locale, for dates (e.g. en-GB). */
+	locale: string;
 	status: 'draft' | 'live' | 'ended';
 	stage: Stage;
 	prompt: string;

@@ -24,7 +24,9 @@ describe.each(engines)('demo data on %s', (engine) => {
 	it('signs in the demo facilitator and leader with the given password', async () => {
 		const { userId } = await accounts.signIn(db, { email: DEMO_EMAIL, password, address: '127.0.0.1' });
 		const me = await accounts.member(db, userId);
-		expect(me?.memberships).toEqual([{ orgId, orgName: 'Harbour Telecom (demo)', role: 'owner' }]);
+		expect(me?.memberships).toEqual([
+			{ orgId, orgName: 'Harbour Telecom (demo)', locale: 'en-GB', role: 'owner' }
+		]);
 		await expect(
 			accounts.signIn(db, { email: DEMO_LEADER_EMAIL, password, address: '127.0.0.1' })
 		).resolves.toBeTruthy();

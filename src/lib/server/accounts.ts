@@ -12,7 +12,7 @@ export interface Member {
 	id: string;
 	email: string;
 	displayName: string;
-	memberships: { orgId: string; orgName: string; role: Role }[];
+	memberships: { orgId: string; orgName: string; role: Role; locale: string }[];
 }
 
 export const SESSION_DAYS = 30;
@@ -152,8 +152,9 @@ export async function member(db: Handle, userId: string): Promise<Member | null>
 		org_id: string | null;
 		org_name: string | null;
 		role: Role | null;
+		locale: string | null;
 	}>(
-		`select u.id, u.email, u.display_name, o.id as org_id, o.name as org_name, m.role
+		`select u.id, u.email, u.display_name, o.id as org_id, o.name as org_name, m.role, o.locale
 		 from users u
 		 left join memberships m on m.user_id = u.id
 		 left join organisations o on o.id = m.org_id
@@ -169,6 +170,6 @@ export async function member(db: Handle, userId: string): Promise<Member | null>
 		displayName: first.display_name,
 		memberships: rows
 			.filter((row) => row.org_id && row.org_name && row.role)
-			.map((row) => ({ orgId: row.org_id!, orgName: row.org_name!, role: row.role! }))
+			.map((row) => ({ orgId: row.org_id!, orgName: row.org_name!, role: row.role!, locale: row.locale! }))
 	};
 }

@@ -1,7 +1,9 @@
 // The charter: what a workshop came to, on one page — the vision statement, the rallying cry, the
 // stories that moved the room, and the obstacles it will move, with their actions. Read as the
 // caller, so row policies decide which stories it may show (leaders: those shared to the library).
+import { longDate, shortDate } from '$lib/dates';
 import type { StoryKind } from '$lib/stories';
+import { plural } from '$lib/words';
 import type { Handle } from './db';
 import { renderMarkdown } from './markdown';
 import * as votes from './votes';
@@ -35,7 +37,16 @@ export interface CharterAction {
 }
 
 export interface Charter {
-	workshop: { title: string; teamName: string | null; joinCode: string; date: string; status: string };
+	workshop: {
+		title: string;
+		teamName: string | null;
+		joinCode: string;
+		/** The day it ended (or was created), YYYY-MM-DD. */
+		date: string;
+		status: string;
+		/** The organisation's locale, for dates. */
+		locale: string;
+	};
 	vision: { body: string; html: string; version: number } | null;
 	rallyingCry: string | null;
 	stories: Record<StoryKind, CharterStory[]>;
@@ -57,8 +68,10 @@ export async function charter(db: Handle, joinCode: string): Promise<Charter | n
 			ended_at: Date | null;
 			created_at: Date;
 			cry: string | null;
+			locale: string;
 		}>(
-			`select w.id, w.title, w.team_name, w.join_code, w.status, w.ended_at, w.created_at, c.text as cry
+			`select w.id, w.title, w.team_name, w.join_code, w.status, w.ended_at, w.created_at, c.text as cry,
+			        app.workshop_locale(w.id) as locale
 			 from workshops w left join rallying_cries c on c.id = w.rallying_cry_id
 			 where w.join_code = $1`,
 			[joinCode]
@@ -81,7 +94,8 @@ export async function charter(db: Handle, joinCode: string): Promise<Charter | n
 				teamName: workshop.team_name,
 				joinCode: workshop.join_code,
 				date: day(workshop.ended_at ?? workshop.created_at),
-				status: workshop.status
+				status: workshop.status,
+				locale: workshop.locale
 			},
 			vision: vision ? { ...vision, html: renderMarkdown(vision.body) } : null,
 			rallyingCry: workshop.cry,
@@ -128,7 +142,7 @@ export function charterMarkdown(charter: Charter, origin: string): string {
 	const lines = [
 		`# ${workshop.title} — our customer-service charter`,
 		'',
-		`${workshop.teamName ? `${workshop.teamName} · ` : ''}${workshop.date}`,
+		`${workshop.teamName ? `${workshop.teamName} · ` : ''}${longDate(workshop.date, workshop.locale)}`,
 		'',
 		'## Our vision',
 		'',
@@ -161,13 +175,16 @@ export function charterMarkdown(charter: Charter, origin: string): string {
 	lines.push('## Obstacles we will move', '');
 	if (charter.obstacles.length === 0) lines.push('_None were named._', '');
 	for (const obstacle of charter.obstacles) {
-		lines.push(`- **${obstacle.text}**${obstacle.dots === null ? '' : ` (${obstacle.dots} dots)`}`);
+		lines.push(
+			`- **${obstacle.text}**${obstacle.dots === null ? '' : ` (${plural(obstacle.dots, 'dot', 'dots')})`}`
+		);
 		for (const fix of obstacle.fixes) lines.push(`  - Fix: ${fix}`);
 	}
 	lines.push('', '## Actions', '');
 	if (charter.actions.length === 0) lines.push('_None yet._');
 	for (const action of charter.actions) {
-		lines.push(`- [ ] ${action.title} — ${action.ownerName}${action.dueOn ? `, by ${action.dueOn}` : ''}`);
+		const due = action.dueOn ? `, by ${shortDate(action.dueOn, workshop.locale)}` : '';
+		lines.push(`- [ ] ${action.title} — ${action.ownerName}${due}`);
 	}
 	lines.push('', `[Open the charter](${origin}/w/${workshop.joinCode}/charter)`, '');
 	return lines.join('\n');

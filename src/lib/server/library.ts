@@ -3,6 +3,7 @@
 // the search indexes (app.library_search, members only); the stories themselves are read under the
 // row policies, which keep anonymous authorship unreadable.
 import type { Perspective, StoryKind } from '$lib/stories';
+import { DEFAULT_LOCALE } from '$lib/locales';
 import type { Handle } from './db';
 import { plainText, renderMarkdown } from './markdown';
 
@@ -218,7 +219,15 @@ export async function facets(
 
 export interface LibraryStoryPage {
 	story: LibraryStory & { html: string; edited: boolean };
-	workshop: { id: string; title: string; teamName: string | null; endedAt: Date | null; joinCode: string };
+	workshop: {
+		id: string;
+		title: string;
+		teamName: string | null;
+		endedAt: Date | null;
+		joinCode: string;
+		/** The organisation's locale, for dates. */
+		locale: string;
+	};
 	vision: { html: string; version: number } | null;
 	rallyingCry: string | null;
 }
@@ -231,13 +240,14 @@ export async function story(db: Handle, storyId: string): Promise<LibraryStoryPa
 		edited: boolean;
 		ended_at: Date | null;
 		join_code: string;
+		locale: string;
 		vision: string | null;
 		vision_version: number | null;
 		cry: string | null;
 	}>(
-		`select s.edited_at is not null as edited, w.ended_at, w.join_code,
+		`select s.edited_at is not null as edited, w.ended_at, w.join_code, o.locale,
 		        v.body as vision, v.version as vision_version, c.text as cry
-		 from stories s join workshops w on w.id = s.workshop_id
+		 from stories s join workshops w on w.id = s.workshop_id join organisations o on o.id = w.org_id
 		 left join lateral (select body, version from vision_versions where workshop_id = w.id
 		                    order by version desc limit 1) v on true
 		 left join rallying_cries c on c.id = w.rallying_cry_id
@@ -251,7 +261,8 @@ export async function story(db: Handle, storyId: string): Promise<LibraryStoryPa
 			title: row.workshop_title,
 			teamName: row.team_name,
 			endedAt: extra?.ended_at ?? null,
-			joinCode: extra?.join_code ?? ''
+			joinCode: extra?.join_code ?? '',
+			locale: extra?.locale ?? DEFAULT_LOCALE
 		},
 		vision: extra?.vision ? { html: renderMarkdown(extra.vision), version: extra.vision_version ?? 1 } : null,
 		rallyingCry: extra?.cry ?? null

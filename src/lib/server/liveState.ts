@@ -42,6 +42,7 @@ interface WorkshopRow {
 	title: string;
 	team_name: string | null;
 	join_code: string;
+	locale: string;
 	status: WorkshopState['status'];
 	stage: Stage;
 	stage_settings: Record<string, { prompt?: string } | undefined>;
@@ -60,8 +61,9 @@ export async function workshopState(
 	workshopId: string
 ): Promise<{ version: number; workshop: WorkshopState } | null> {
 	const [row] = await db.query<WorkshopRow>(
-		`select title, team_name, join_code, status, stage, stage_settings, posting_locked, hidden_until_reveal,
-		        timer_ends_at, timer_paused_ms, spotlight_story_id, wall_paused, wall_step, version
+		`select title, team_name, join_code, app.workshop_locale(id) as locale, status, stage, stage_settings,
+		        posting_locked, hidden_until_reveal, timer_ends_at, timer_paused_ms, spotlight_story_id, wall_paused,
+		        wall_step, version
 		 from workshops where id = $1`,
 		[workshopId]
 	);
@@ -72,6 +74,7 @@ export async function workshopState(
 			title: row.title,
 			teamName: row.team_name,
 			joinCode: row.join_code,
+			locale: row.locale,
 			status: row.status,
 			stage: row.stage,
 			prompt: row.stage_settings[row.stage]?.prompt || stageInfo(row.stage).defaultPrompt,

@@ -23,6 +23,15 @@ export async function members(db: Handle, orgId: string): Promise<OrgMember[]> {
 	);
 }
 
+/** Sets the language and region the organisation reads dates in. Owners only (row policy). */
+export async function setLocale(db: Handle, orgId: string, locale: string): Promise<void> {
+	const rows = await db.query(`update organisations set locale = $2 where id = $1 returning id`, [
+		orgId,
+		locale
+	]);
+	if (rows.length === 0) throw new NotAllowedError('Only owners change the organisation’s settings.');
+}
+
 /** Creates a single-use invite link token (shown once; only its hash is kept). Owners only. */
 export async function createInvite(db: Handle, me: string, orgId: string, role: Role): Promise<string> {
 	const token = newToken();

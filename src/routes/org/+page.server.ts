@@ -1,3 +1,4 @@
+import { LOCALES, type Locale } from '$lib/locales';
 import { ROLES, type Role } from '$lib/server/accounts';
 import { currentMembership } from '$lib/server/currentOrg';
 import * as organisations from '$lib/server/organisations';
@@ -12,6 +13,9 @@ const Invite = v.object({ role });
 const ChangeRole = v.object({ user_id: uuid, role });
 const Remove = v.object({ user_id: uuid });
 const Revoke = v.object({ invite_id: uuid });
+const SetLocale = v.object({
+	locale: v.picklist(Object.keys(LOCALES) as Locale[], 'Choose a language and region from the list.')
+});
 
 function orgOf({ locals, url }: RequestEvent) {
 	const membership = currentMembership(locals.member!, url);
@@ -70,6 +74,14 @@ export const actions: Actions = {
 		return ownerAction(event, async (orgId) => {
 			await organisations.removeMember(event.locals.db, orgId, parsed.data.user_id);
 			return { saved: 'Member removed.' };
+		});
+	},
+	locale: async (event) => {
+		const parsed = parseForm(await event.request.formData(), SetLocale);
+		if (!parsed.ok) return fail(400, { error: Object.values(parsed.errors)[0] });
+		return ownerAction(event, async (orgId) => {
+			await organisations.setLocale(event.locals.db, orgId, parsed.data.locale);
+			return { saved: 'Dates now read in ' + LOCALES[parsed.data.locale] + '.' };
 		});
 	},
 	revoke: async (event) => {
