@@ -143,13 +143,21 @@ export interface AmendmentView {
 	status: 'pending' | 'accepted' | 'merged' | 'declined';
 }
 
+export interface CheckTally {
+	agree: number;
+	abstain: number;
+	disagree: number;
+}
+
 /** The vision statement as it is being written. */
 export interface VisionState {
 	/** Every saved draft, oldest first. */
 	versions: VisionVersion[];
 	amendments: AmendmentView[];
-	/** The closing check; reasons go to the facilitator only. */
-	checks: { agree: number; abstain: number; disagree: number; reasons: string[] };
+	/** The closing check on the latest version (`version`, null before any draft); reasons go to the facilitator only. */
+	checks: CheckTally & { version: number | null; reasons: string[] };
+	/** The answers given to earlier versions, newest version first: kept, and shown as such. */
+	earlierChecks: (CheckTally & { version: number })[];
 	/** Dream's "our customers should feel …" phrases, grouped, most given first (screen, facilitator). */
 	phrases: { text: string; count: number }[];
 }

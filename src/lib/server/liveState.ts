@@ -11,6 +11,7 @@ import {
 	type VoteView,
 	type AmendmentView,
 	type VisionState,
+	type CheckTally,
 	MOOD_LINES_SHOWN,
 	NAMES_SHOWN,
 	type Audience,
@@ -267,29 +268,46 @@ export async function visionState(db: Handle, workshopId: string, audience: Audi
 		`select id, target, proposed, status from vision_amendments where workshop_id = $1 order by created_at`,
 		[workshopId]
 	);
-	const checks = await db.query<{ stance: 'agree' | 'abstain' | 'disagree'; reason: string | null }>(
-		`select stance, reason from vision_checks where workshop_id = $1 order by updated_at`,
+	const counted = await db.query<{ version: number; stance: keyof CheckTally; count: number }>(
+		`select version, stance, count(*)::int as count from vision_checks where workshop_id = $1
+		 group by version, stance order by version desc`,
 		[workshopId]
 	);
+	const current = versions.at(-1)?.version ?? null;
+	const reasons =
+		audience === 'facilitator' && current !== null
+			? await db.query<{ reason: string }>(
+					`select reason from vision_checks where workshop_id = $1 and version = $2 and reason is not null
+					 order by updated_at`,
+					[workshopId, current]
+				)
+			: [];
+	// "Heard", "heard." and " heard " are one phrase (phrases.normalized), shown in its most common spelling.
 	const phrases =
 		audience === 'participant'
 			? []
 			: await db.query<{ text: string; count: number }>(
-					`select min(text) as text, count(*)::int as count from phrases where workshop_id = $1 and not hidden
-					 group by lower(btrim(text)) order by count(*) desc, min(created_at) limit 40`,
+					`select (array_agg(spelling order by given desc, first))[1] as text, sum(given)::int as count
+					 from (select normalized, regexp_replace(regexp_replace(text, '^\\s+|\\s+$', '', 'g'), '\\s+', ' ', 'g') as spelling,
+					              count(*) as given, min(created_at) as first
+					       from phrases where workshop_id = $1 and not hidden group by 1, 2) spellings
+					 group by normalized order by count desc, min(first) limit 40`,
 					[workshopId]
 				);
-	const count = (stance: string) => checks.filter((check) => check.stance === stance).length;
+	const tallies = new Map<number, CheckTally>();
+	for (const { version, stance, count } of counted) {
+		const tally = tallies.get(version) ?? { agree: 0, abstain: 0, disagree: 0 };
+		tally[stance] = count;
+		tallies.set(version, tally);
+	}
+	const latestTally = (current !== null && tallies.get(current)) || { agree: 0, abstain: 0, disagree: 0 };
 	return {
 		versions: versions.map((row) => ({ ...row, html: renderMarkdown(row.body) })),
 		amendments,
-		checks: {
-			agree: count('agree'),
-			abstain: count('abstain'),
-			disagree: count('disagree'),
-			reasons:
-				audience === 'facilitator' ? checks.flatMap((check) => (check.reason ? [check.reason] : [])) : []
-		},
+		checks: { ...latestTally, version: current, reasons: reasons.map((row) => row.reason) },
+		earlierChecks: [...tallies]
+			.filter(([version]) => version !== current)
+			.map(([version, tally]) => ({ version, ...tally })),
 		phrases
 	};
 }

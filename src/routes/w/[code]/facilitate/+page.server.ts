@@ -13,7 +13,7 @@ import * as vision from '$lib/server/vision';
 import * as votes from '$lib/server/votes';
 import * as workshops from '$lib/server/workshops';
 import { parseForm, text } from '$lib/validation';
-import { error, type RequestEvent } from '@sveltejs/kit';
+import { error, fail, type RequestEvent } from '@sveltejs/kit';
 import * as v from 'valibot';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -65,7 +65,12 @@ const Schemas = {
 		due: v.union([v.literal(''), v.pipe(v.string(), v.isoDate('Give the date as YYYY-MM-DD.'))])
 	}),
 	removeAction: v.object({ id }),
-	saveVision: v.object({ body: text('The draft', 1, vision.VISION_MAX) }),
+	// A draft names the version it started from (0 for the first), and any amendment worked into it.
+	saveVision: v.object({
+		body: text('The draft', 1, vision.VISION_MAX),
+		base: v.pipe(v.string(), v.transform(Number), v.integer('Unknown version.'), v.minValue(0)),
+		merges: v.optional(v.union([v.literal(''), id]), '')
+	}),
 	storyOnBehalf: v.object({
 		name: v.optional(v.union([v.literal(''), text('Their name', 1, 40)]), ''),
 		kind: v.picklist(['good', 'bad'], 'Was it good or bad service?'),
@@ -73,7 +78,7 @@ const Schemas = {
 		body: text('What happened', 1, STORY_LIMITS.body),
 		consent: v.picklist(['room', 'library_anonymous', 'library_named'], 'Choose who may see the story.')
 	}),
-	amendment: v.object({ id, decision: v.picklist(['accepted', 'merged', 'declined'], 'Unknown decision.') }),
+	amendment: v.object({ id, decision: v.picklist(['accepted', 'declined'], 'Unknown decision.') }),
 	closeVote: v.object({ id }),
 	reveal: v.object({ id }),
 	runoff: v.object({ id }),
@@ -119,6 +124,41 @@ async function control<T extends keyof typeof Schemas>(
 			form: 'That changed nothing (the workshop may have ended, or the timer was not running).'
 		});
 	return { done: kind, ...(typeof result === 'string' ? { screenLink: result } : {}) };
+}
+
+/**
+ * Saves the vision draft on top of the version it started from. A save from an older version is
+ * refused, never saved over what the facilitator has not seen: their words come back with the latest.
+ */
+async function saveVision(event: RequestEvent) {
+	const { id } = await driven(event);
+	const parsed = parseForm(await event.request.formData(), Schemas.saveVision);
+	if (!parsed.ok) return rejectForm(400, parsed.errors, parsed.values);
+	const { body, base, merges } = parsed.data;
+	const outcome = await vision.saveDraft(event.locals.db, id, { body, base, merges: merges || null });
+	if (!outcome) return rejectForm(409, { form: 'The draft was not saved: this workshop is not live.' });
+	if ('saved' in outcome) return { done: 'saveVision' as const, version: outcome.saved, body };
+	const latest = outcome.stale;
+	const values = { body, base: String(base), merges };
+	const message = latest
+		? `Not saved: version ${latest.version} was saved after you started from version ${base}. Your words are still in the box — compare them with version ${latest.version}, then take the latest version or save yours on top of it.`
+		: 'Not saved: that version of the draft does not exist. Your words are still in the box.';
+	return fail(409, { errors: { body: message }, values, latest });
+}
+
+/** Accepts (a new version) or declines an amendment; working one in by hand goes through saveVision. */
+async function amendment(event: RequestEvent) {
+	const { id } = await driven(event);
+	const parsed = parseForm(await event.request.formData(), Schemas.amendment);
+	if (!parsed.ok) return rejectForm(400, parsed.errors, parsed.values);
+	try {
+		if (await vision.decide(event.locals.db, id, parsed.data.id, parsed.data.decision))
+			return { done: 'amendment' as const };
+		return rejectForm(409, { form: 'This amendment was decided already, or the workshop is not live.' });
+	} catch (err) {
+		if (err instanceof vision.AmendmentRefusedError) return rejectForm(409, { form: err.message });
+		throw err;
+	}
 }
 
 export const actions: Actions = {
@@ -203,14 +243,8 @@ export const actions: Actions = {
 		}
 		return { done: 'ballotOnBehalf' };
 	},
-	saveVision: (event) =>
-		control(
-			event,
-			'saveVision',
-			async (id, input) => (await vision.saveDraft(event.locals.db, id, input.body)) !== null
-		),
-	amendment: (event) =>
-		control(event, 'amendment', (id, input) => vision.decide(event.locals.db, id, input.id, input.decision)),
+	saveVision,
+	amendment,
 	removeAction: (event) =>
 		control(event, 'removeAction', (id, input) => obstacles.removeAction(event.locals.db, id, input.id)),
 	closeVote: (event) => control(event, 'closeVote', (_, input) => votes.close(event.locals.db, input.id)),

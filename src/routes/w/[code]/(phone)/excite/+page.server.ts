@@ -22,6 +22,13 @@ const Amendment = v.object({
 	proposed: text('Your wording', 1, vision.VISION_MAX)
 });
 const Check = v.object({
+	// The version the phone showed: an answer to an older one is refused.
+	version: v.pipe(
+		v.string(),
+		v.transform(Number),
+		v.integer('Unknown version.'),
+		v.minValue(1, 'Unknown version.')
+	),
 	stance: v.picklist(['agree', 'abstain', 'disagree'], 'Choose agree, abstain or disagree.'),
 	reason: v.optional(v.union([v.literal(''), text('Your reason', 1, 280)]), '')
 });
@@ -61,7 +68,8 @@ export const actions: Actions = {
 			const db = participants.asParticipant(system(), participant);
 			await vision.proposeAmendment(db, participant, parsed.data.target || null, parsed.data.proposed);
 		} catch (err) {
-			if (err instanceof PostingClosedError) return rejectForm(409, { form: err.message }, parsed.data);
+			// Keyed by the form, so the panel shows it beside the button that sent it.
+			if (err instanceof PostingClosedError) return rejectForm(409, { amend: err.message }, parsed.data);
 			throw err;
 		}
 		return { posted: 'amendment' };
@@ -72,9 +80,15 @@ export const actions: Actions = {
 		if (!parsed.ok) return rejectForm(400, parsed.errors, parsed.values);
 		try {
 			const db = participants.asParticipant(system(), participant);
-			await vision.setCheck(db, participant, parsed.data.stance, parsed.data.reason || null);
+			const { version, stance, reason } = parsed.data;
+			await vision.setCheck(db, participant, { version, stance, reason: reason || null });
 		} catch (err) {
-			if (err instanceof PostingClosedError) return rejectForm(409, { form: err.message });
+			if (err instanceof PostingClosedError)
+				return rejectForm(
+					409,
+					{ check: err.message },
+					{ stance: parsed.data.stance, reason: parsed.data.reason }
+				);
 			throw err;
 		}
 		return { posted: 'check' };
