@@ -297,7 +297,7 @@ export function expectedTally(method, options, ballots, seed) {
 		}
 		if (out.length > 1) out = [drawOut(seed, rounds.length, out)];
 		round.eliminated = out;
-		running.delete(out[0]);
+		for (const option of out) running.delete(option);
 	}
 }
 
