@@ -94,8 +94,10 @@ export interface VoteView {
 	ballots: number;
 	/** Of which the facilitator entered for someone without a phone. */
 	onBehalf: number;
-	/** The count: for the facilitator at any time (a peek), for everyone once revealed. */
+	/** The count: for the facilitator at any time (a peek), for everyone once revealed (then frozen). */
 	result: Tally | null;
+	/** The options' words as they were at the reveal (frozen with the result); null before it. */
+	labels: Record<string, string> | null;
 }
 
 /** Excite: the proposed rallying cries and the latest vote on them. */

@@ -786,7 +786,7 @@ async function measureVotes(server, options) {
 	await drain();
 
 	phase = 'checking the count';
-	const expected = expectedTally(options.method, open.cries, counted);
+	const expected = expectedTally(options.method, open.cries, counted, open.voteId);
 	// Phones that missed the reveal are counted apart (phones_missing_reveal), not as lost ballots.
 	const onPhones = streams.flatMap((stream) => {
 		const shown = watch.revealedOn(stream, open.voteId);

@@ -244,13 +244,15 @@ export async function castAll(url, plans, voteId, method, options) {
 
 /**
  * What the vote must count, computed here independently of the app: the counts of tally.ts
- * (single choice; ranked by instant runoff, all options tied for fewest eliminated at once).
+ * (single choice; ranked by instant runoff, one option out per round, a tie for fewest settled by
+ * the earlier rounds, latest first, then by the draw seeded with the vote's id).
  * @param {Method} method
  * @param {string[]} options oldest first, the order ties are listed in
  * @param {string[][]} ballots
+ * @param {string} seed the vote's id
  * @returns {Tally}
  */
-export function expectedTally(method, options, ballots) {
+export function expectedTally(method, options, ballots, seed) {
 	const sortedCounts = (/** @type {Map<string, number>} */ votes) =>
 		options
 			.filter((option) => votes.has(option))
@@ -287,9 +289,45 @@ export function expectedTally(method, options, ballots) {
 		const fewest = counts.at(-1)?.votes ?? 0;
 		const last = counts.filter((count) => count.votes === fewest).map((count) => count.option);
 		if (last.length === counts.length) return finish(last);
-		round.eliminated = last;
-		for (const option of last) running.delete(option);
+		let out = last;
+		for (let back = rounds.length - 2; back >= 0 && out.length > 1; back--) {
+			const then = new Map(rounds[back]?.counts.map(({ option, votes }) => [option, votes]));
+			const lowest = Math.min(...out.map((option) => then.get(option) ?? 0));
+			out = out.filter((option) => then.get(option) === lowest);
+		}
+		if (out.length > 1) out = [drawOut(seed, rounds.length, out)];
+		round.eliminated = out;
+		for (const option of out) running.delete(option);
 	}
+}
+
+/**
+ * The draw that settles a tie for fewest, as src/lib/tally.ts defines it (the lowest cyrb53 hash of
+ * seed, round and option goes).
+ * @param {string} seed
+ * @param {number} round
+ * @param {string[]} tied
+ */
+function drawOut(seed, round, tied) {
+	const hash = (/** @type {string} */ text) => {
+		let h1 = 0xdeadbeef;
+		let h2 = 0x41c6ce57;
+		for (let i = 0; i < text.length; i++) {
+			const code = text.charCodeAt(i);
+			h1 = Math.imul(h1 ^ code, 2654435761);
+			h2 = Math.imul(h2 ^ code, 1597334677);
+		}
+		h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+		h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+		return 4294967296 * (2097151 & h2) + (h1 >>> 0);
+	};
+	let out = tied[0];
+	let lowest = Infinity;
+	for (const option of tied) {
+		const number = hash(`${seed}\u0000${round}\u0000${option}`);
+		if (number < lowest) [out, lowest] = [option, number];
+	}
+	return /** @type {string} */ (out);
 }
 
 /**

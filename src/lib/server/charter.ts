@@ -3,10 +3,10 @@
 // caller, so row policies decide which stories it may show (leaders: those shared to the library).
 import { longDate, shortDate } from '$lib/dates';
 import type { StoryKind } from '$lib/stories';
+import type { Tally } from '$lib/tally';
 import { plural } from '$lib/words';
 import type { Handle } from './db';
 import { renderMarkdown } from './markdown';
-import * as votes from './votes';
 
 export const STORIES_PER_KIND = 3;
 export const OBSTACLES_SHOWN = 5;
@@ -24,7 +24,7 @@ export interface CharterStory {
 export interface CharterObstacle {
 	id: string;
 	text: string;
-	/** Dots it received in the latest revealed dot vote (null when there was none). */
+	/** Dots it received in the latest revealed dot vote (null when it was not on one). */
 	dots: number | null;
 	fixes: string[];
 }
@@ -70,7 +70,11 @@ export async function charter(db: Handle, joinCode: string): Promise<Charter | n
 			cry: string | null;
 			locale: string;
 		}>(
-			`select w.id, w.title, w.team_name, w.join_code, w.status, w.ended_at, w.created_at, c.text as cry,
+			// The cry in the words its vote revealed (it may have been hidden since); else as it stands.
+			`select w.id, w.title, w.team_name, w.join_code, w.status, w.ended_at, w.created_at,
+			        coalesce((select v.labels ->> v.winner_id::text from votes v
+			                  where v.workshop_id = w.id and v.subject = 'rallying_cry' and v.winner_id = w.rallying_cry_id
+			                  order by v.revealed_at desc limit 1), c.text) as cry,
 			        app.workshop_locale(w.id) as locale
 			 from workshops w left join rallying_cries c on c.id = w.rallying_cry_id
 			 where w.join_code = $1`,
@@ -113,7 +117,11 @@ export async function charter(db: Handle, joinCode: string): Promise<Charter | n
 	});
 }
 
-/** The obstacles the room ranked highest in its latest revealed dot vote (else the first named). */
+/**
+ * The obstacles as the room ranked them in its latest revealed dot vote — the result as revealed,
+ * in its words then, with the tie the facilitator settled put first — then any named since; with no
+ * revealed vote, the first named.
+ */
 async function topObstacles(db: Handle, workshopId: string): Promise<CharterObstacle[]> {
 	const rows = await db.query<{ id: string; text: string; fixes: string[] }>(
 		`select o.id, o.text,
@@ -121,19 +129,29 @@ async function topObstacles(db: Handle, workshopId: string): Promise<CharterObst
 		 from obstacles o where o.workshop_id = $1 and not o.hidden order by o.created_at`,
 		[workshopId]
 	);
-	const [revealed] = await db.query<votes.Vote>(
-		`select id, workshop_id as "workshopId", subject, method, dots, may_stack as "mayStack", options, status,
-		        winner_id as "winnerId"
-		 from votes where workshop_id = $1 and subject = 'obstacles' and status = 'revealed'
+	const [revealed] = await db.query<{ result: Tally; winnerId: string | null }>(
+		`select result || jsonb_build_object('labels', labels) as result, winner_id as "winnerId"
+		 from votes where workshop_id = $1 and subject = 'obstacles' and status = 'revealed' and runoff_of is null
 		 order by revealed_at desc limit 1`,
 		[workshopId]
 	);
-	const counted = revealed ? (await votes.countRevealed(db, revealed)).totals : null;
-	const dots = new Map(counted?.map((count) => [count.option, count.votes]));
-	return rows
-		.map((row) => ({ ...row, dots: counted ? (dots.get(row.id) ?? 0) : null }))
-		.sort((a, b) => (b.dots ?? 0) - (a.dots ?? 0))
-		.slice(0, OBSTACLES_SHOWN);
+	if (!revealed) return rows.map((row) => ({ ...row, dots: null })).slice(0, OBSTACLES_SHOWN);
+	const { result, winnerId } = revealed;
+	const fixes = new Map(rows.map((row) => [row.id, row.fixes]));
+	const first = (id: string) => (id === winnerId ? 0 : 1);
+	const ranked = result.totals
+		.map((count, index) => ({ ...count, index }))
+		.sort((a, b) => b.votes - a.votes || first(a.option) - first(b.option) || a.index - b.index)
+		.map((count) => ({
+			id: count.option,
+			text: result.labels?.[count.option] ?? '',
+			dots: count.votes,
+			fixes: fixes.get(count.option) ?? []
+		}));
+	const since = rows
+		.filter((row) => !result.totals.some((count) => count.option === row.id))
+		.map((row) => ({ ...row, dots: null }));
+	return [...ranked, ...since].slice(0, OBSTACLES_SHOWN);
 }
 
 /** The charter as Markdown, to paste into a team page or an e-mail. */

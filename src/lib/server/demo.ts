@@ -3,6 +3,7 @@
 import type { Database, Handle } from './db';
 import { createUser } from './accounts';
 import { hashToken, newToken } from './tokens';
+import * as votes from './votes';
 
 export const DEMO_EMAIL = 'demo@example.com';
 export const DEMO_LEADER_EMAIL = 'leader@example.com';
@@ -259,8 +260,8 @@ async function seedFinishedWorkshop(tx: Handle, orgId: string, facilitatorId: st
 		obstacleIds.push(row!.id);
 	}
 	const [dotVote] = await tx.query<{ id: string }>(
-		`insert into votes (workshop_id, subject, method, dots, may_stack, status, closed_at, revealed_at)
-		 values ($1, 'obstacles', 'dot', 5, true, 'revealed', now() - interval '14 days', now() - interval '14 days')
+		`insert into votes (workshop_id, subject, method, dots, may_stack, status, closed_at)
+		 values ($1, 'obstacles', 'dot', 5, true, 'closed', now() - interval '14 days')
 		 returning id`,
 		[workshopId]
 	);
@@ -314,8 +315,8 @@ async function seedFinishedWorkshop(tx: Handle, orgId: string, facilitatorId: st
 		cryIds.push(row!.id);
 	}
 	const [cryVote] = await tx.query<{ id: string }>(
-		`insert into votes (workshop_id, subject, method, status, closed_at, revealed_at, winner_id)
-		 values ($1, 'rallying_cry', 'single', 'revealed', now() - interval '14 days', now() - interval '14 days', $2)
+		`insert into votes (workshop_id, subject, method, status, closed_at, winner_id)
+		 values ($1, 'rallying_cry', 'single', 'closed', now() - interval '14 days', $2)
 		 returning id`,
 		[workshopId, cryIds[0]!]
 	);
@@ -327,6 +328,11 @@ async function seedFinishedWorkshop(tx: Handle, orgId: string, facilitatorId: st
 				[cryVote!.id, workshopId, crowd[ballot]!, JSON.stringify([cryIds[index]!])]
 			);
 		}
+	}
+	// Revealed as the room saw it then: the result stored, at the time the votes closed.
+	for (const vote of [dotVote!.id, cryVote!.id]) {
+		await votes.revealAsOwner(tx, vote);
+		await tx.query(`update votes set revealed_at = closed_at where id = $1`, [vote]);
 	}
 
 	await tx.query(

@@ -208,7 +208,8 @@ function voteView(counted: CountedVote | null, audience: Audience): VoteView | n
 		winnerId,
 		ballots: counted.ballots,
 		onBehalf: counted.onBehalf,
-		result: seesResult(audience, counted.vote) ? counted.result : null
+		result: seesResult(audience, counted.vote) ? counted.result : null,
+		labels: counted.vote.result?.labels ?? null
 	};
 }
 

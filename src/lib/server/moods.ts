@@ -1,36 +1,55 @@
 // Explore: each participant's mood (1–5) and one line about a recent service moment.
 import type { Handle } from './db';
 import type { Participant } from './participants';
+import type { VoteSubject } from './votes';
 
 export class PostingClosedError extends Error {}
 
-/** Why a participant's post was refused, in words for their phone. */
-export async function closedReason(db: Handle, workshopId: string, stage: string): Promise<string> {
-	const [row] = await db.query<{ status: string; stage: string; posting_locked: boolean }>(
-		`select status, stage, posting_locked from workshops where id = $1`,
-		[workshopId]
+/** Proposals close when the vote on them opens: what a phone is told then. */
+const VOTE_OPENED: Record<VoteSubject, string> = {
+	rallying_cry: 'The vote has opened, so new rallying cries are closed. Vote for your favourite!',
+	obstacles: 'Dot voting has opened, so no new obstacles now. Fixes are still welcome.'
+};
+
+/**
+ * Why a participant's post was refused, in words for their phone. `proposing` names what the post
+ * proposes, when opening a vote on it closes its proposals.
+ */
+export async function closedReason(
+	db: Handle,
+	workshopId: string,
+	stage: string,
+	proposing?: VoteSubject
+): Promise<string> {
+	const [row] = await db.query<{ status: string; stage: string; posting_locked: boolean; voting: boolean }>(
+		`select status, stage, posting_locked, $2::text is not null and app.voting_started(id, $2) as voting
+		 from workshops where id = $1`,
+		[workshopId, proposing ?? null]
 	);
 	if (!row || row.status === 'ended') return 'This workshop has ended.';
 	if (row.status !== 'live' || row.stage !== stage) return 'This part of the workshop is not open right now.';
 	if (row.posting_locked) return 'The facilitator has paused posting for a moment.';
+	if (proposing && row.voting) return VOTE_OPENED[proposing];
 	return 'This could not be posted.';
 }
 
 /**
  * Runs a participant's post; when row-level security refuses it (42501), says why in words for
- * their phone: the stage is not open, posting is paused, or the workshop has ended.
+ * their phone: the stage is not open, posting is paused, the workshop has ended, or (`proposing`)
+ * the vote on what it proposes has opened.
  */
 export async function refusedWhenClosed<T>(
 	db: Handle,
 	workshopId: string,
 	stage: string,
-	run: () => Promise<T>
+	run: () => Promise<T>,
+	proposing?: VoteSubject
 ): Promise<T> {
 	try {
 		return await run();
 	} catch (error) {
 		if ((error as { code?: string }).code === '42501') {
-			throw new PostingClosedError(await closedReason(db, workshopId, stage));
+			throw new PostingClosedError(await closedReason(db, workshopId, stage, proposing));
 		}
 		throw error;
 	}

@@ -7,29 +7,38 @@ import type { Participant } from './participants';
 export const OBSTACLE_MAX = 280;
 export const ACTION_MAX = 200;
 
-/** Names an obstacle; with a story, the story's title becomes the obstacle (one tap). */
+/**
+ * Names an obstacle, until dot voting on them opens; with a story, the story's title becomes the
+ * obstacle (one tap).
+ */
 export async function post(
 	db: Handle,
 	me: Participant,
 	input: { text: string } | { fromStoryId: string }
 ): Promise<string> {
-	return refusedWhenClosed(db, me.workshopId, 'grow', async () => {
-		const [row] =
-			'text' in input
-				? await db.query<{ id: string }>(
-						`insert into obstacles (workshop_id, participant_id, text) values ($1, $2, $3) returning id`,
-						[me.workshopId, me.id, input.text]
-					)
-				: await db.query<{ id: string }>(
-						`insert into obstacles (workshop_id, participant_id, text, from_story_id)
+	return refusedWhenClosed(
+		db,
+		me.workshopId,
+		'grow',
+		async () => {
+			const [row] =
+				'text' in input
+					? await db.query<{ id: string }>(
+							`insert into obstacles (workshop_id, participant_id, text) values ($1, $2, $3) returning id`,
+							[me.workshopId, me.id, input.text]
+						)
+					: await db.query<{ id: string }>(
+							`insert into obstacles (workshop_id, participant_id, text, from_story_id)
 						 select $1, $2, left(s.title, ${OBSTACLE_MAX}), s.id from stories s
 						 where s.id = $3 and s.workshop_id = $1 and s.kind = 'bad'
 						 returning id`,
-						[me.workshopId, me.id, input.fromStoryId]
-					);
-		if (!row) throw new PostingClosedError('That story cannot become an obstacle.');
-		return row.id;
-	});
+							[me.workshopId, me.id, input.fromStoryId]
+						);
+			if (!row) throw new PostingClosedError('That story cannot become an obstacle.');
+			return row.id;
+		},
+		'obstacles'
+	);
 }
 
 /** Withdraws the participant's own obstacle while Grow is open. */
@@ -65,6 +74,27 @@ export async function setHidden(
 		[workshopId, obstacleId, hidden]
 	);
 	return rows.length === 1;
+}
+
+export class MergeRefusedError extends Error {}
+
+/**
+ * Merges a duplicate obstacle into another (the facilitator): its fixes, actions and dots on votes
+ * not yet revealed move over, and it goes. False when the caller may not, or either is unknown.
+ */
+export async function merge(db: Handle, fromId: string, intoId: string): Promise<boolean> {
+	try {
+		const [row] = await db.query<{ merged: boolean }>(`select app.merge_obstacles($1, $2) as merged`, [
+			fromId,
+			intoId
+		]);
+		return row?.merged ?? false;
+	} catch (error) {
+		// The function's own refusals are in words for the panel.
+		if ((error as { code?: string }).code === '23514')
+			throw new MergeRefusedError((error as Error).message + '.');
+		throw error;
+	}
 }
 
 export interface ActionInput {

@@ -1,5 +1,5 @@
-// Excite: participants propose rallying cries (short; the same cry proposed twice is one cry), and
-// the facilitator can hide one from the room before the vote.
+// Excite: participants propose rallying cries (short; the same cry proposed twice is one cry) until
+// a vote on them opens, and the facilitator can hide one from the room before the vote.
 import type { Handle } from './db';
 import { refusedWhenClosed } from './moods';
 import type { Participant } from './participants';
@@ -12,8 +12,15 @@ export async function propose(
 	me: Participant,
 	text: string
 ): Promise<{ id: string; merged: boolean }> {
-	const [row] = await refusedWhenClosed(db, me.workshopId, 'excite', () =>
-		db.query<{ id: string; merged: boolean }>(`select id, merged from app.propose_rallying_cry($1)`, [text])
+	const [row] = await refusedWhenClosed(
+		db,
+		me.workshopId,
+		'excite',
+		() =>
+			db.query<{ id: string; merged: boolean }>(`select id, merged from app.propose_rallying_cry($1)`, [
+				text
+			]),
+		'rallying_cry'
 	);
 	return row!;
 }

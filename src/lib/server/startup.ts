@@ -5,6 +5,7 @@ import { DataDirInUseError } from './db/lockfile';
 import { DEMO_EMAIL, seedDemo } from './demo';
 import { startLiveHub, stopLiveHub } from './realtime';
 import { newToken } from './tokens';
+import { freezeEarlierReveals } from './votes';
 
 /** DATABASE_URL, DATA_DIR, DEMO (off), DEMO_PASSWORD, PORT: see the README. */
 type StartEnv = Record<string, string | undefined>;
@@ -30,6 +31,8 @@ export async function start(env: StartEnv): Promise<Database> {
 		}
 		throw error;
 	}
+	const frozen = await freezeEarlierReveals(db);
+	if (frozen > 0) console.log(`Stored the results of ${frozen} votes revealed before results were stored.`);
 	if (env.DEMO !== 'off') {
 		const password = env.DEMO_PASSWORD || newToken().slice(0, 16);
 		const seeded = await seedDemo(db, password);

@@ -1,6 +1,8 @@
 // Votes: the facilitator opens one (single choice, dots, or ranked), participants cast one ballot
 // each and may change it until it closes, and the reveal shows everyone the same result. The
-// database enforces who may vote and what a ballot may say; tally.ts does the counting.
+// database enforces who may vote and what a ballot may say; tally.ts does the counting. The reveal
+// stores what it shows (the tally and the options' words then): from then on that is the result,
+// whatever is proposed, hidden, merged or cast later.
 import type { MyBallot } from '$lib/ballot';
 import { tally, tallyChosen, type Tally, type VoteMethod } from '$lib/tally';
 import type { Handle } from './db';
@@ -30,25 +32,42 @@ export interface Vote {
 	options: string[];
 	status: VoteStatus;
 	winnerId: string | null;
+	/** The result as revealed (with the options' words then); null before the reveal. */
+	result: Tally | null;
+	/** The revealed vote whose tie this runoff settles, or null. */
+	runoffOf: string | null;
 }
 
 export class BallotRefusedError extends Error {}
 
 const VOTE_COLUMNS = `id, workshop_id as "workshopId", subject, method, dots, may_stack as "mayStack", options,
-	status, winner_id as "winnerId"`;
+	status, winner_id as "winnerId", result || jsonb_build_object('labels', labels) as result, runoff_of as "runoffOf"`;
 
 function codeOf(error: unknown): string | undefined {
 	return (error as { code?: string }).code;
 }
 
 /** Opens a vote (the facilitator); null when the caller may not, or one on this subject is open. */
-export async function open(db: Handle, workshopId: string, rules: VoteRules): Promise<Vote | null> {
+export async function open(
+	db: Handle,
+	workshopId: string,
+	rules: VoteRules,
+	runoffOf: string | null = null
+): Promise<Vote | null> {
 	try {
 		const [vote] = await db.query<Vote>(
-			`insert into votes (workshop_id, subject, method, dots, may_stack, options)
-			 select $1, $2, $3, $4, $5, $6 where app.drives($1) and app.is_live($1)
+			`insert into votes (workshop_id, subject, method, dots, may_stack, options, runoff_of)
+			 select $1, $2, $3, $4, $5, $6, $7 where app.drives($1) and app.is_live($1)
 			 returning ${VOTE_COLUMNS}`,
-			[workshopId, rules.subject, rules.method, rules.dots ?? 1, rules.mayStack ?? false, rules.options ?? []]
+			[
+				workshopId,
+				rules.subject,
+				rules.method,
+				rules.dots ?? 1,
+				rules.mayStack ?? false,
+				rules.options ?? [],
+				runoffOf
+			]
 		);
 		return vote ?? null;
 	} catch (error) {
@@ -104,19 +123,11 @@ export async function close(db: Handle, voteId: string): Promise<boolean> {
 }
 
 /**
- * The count, from the ballots the caller may read: the true count for the facilitator (a peek
- * before the reveal) and for the owner connection; a participant would count only their own.
+ * The result: once revealed, what the reveal stored; before, the count so far from the ballots the
+ * caller may read — the true count for the facilitator (a peek) and for the owner connection.
  */
 export function count(db: Handle, vote: Vote): Promise<Tally> {
-	return countFrom(db, vote, `select choices from ballots where vote_id = $1`);
-}
-
-/**
- * The count of a revealed vote, for anyone who sees the workshop (the charter, the library): the
- * database gives the choices, never who made them. Empty before the reveal.
- */
-export function countRevealed(db: Handle, vote: Vote): Promise<Tally> {
-	return countFrom(db, vote, `select app.revealed_ballots($1) as choices`);
+	return vote.result ? Promise.resolve(vote.result) : countBallots(db, vote);
 }
 
 /** What the vote's ballots may name, in the order a tally lists ties. */
@@ -128,14 +139,16 @@ export async function choices(db: Handle, voteId: string): Promise<string[]> {
 	return row?.options ?? [];
 }
 
-async function countFrom(db: Handle, vote: Vote, ballotsSql: string): Promise<Tally> {
-	const options = await choices(db, vote.id);
+async function countBallots(db: Handle, vote: Vote, options?: string[]): Promise<Tally> {
+	options ??= await choices(db, vote.id);
+	const ballotsSql = `select choices from ballots where vote_id = $1`;
 	if (vote.method === 'ranked') {
 		const ballots = await db.query<{ choices: string[] }>(ballotsSql, [vote.id]);
 		return tally(
 			vote.method,
 			options,
-			ballots.map((ballot) => ballot.choices)
+			ballots.map((ballot) => ballot.choices),
+			vote.id
 		);
 	}
 	// Single and dot votes are added up in the database: one row per option chosen, and one with a
@@ -164,53 +177,114 @@ export async function latest(db: Handle, workshopId: string, subject: VoteSubjec
 	return vote ?? null;
 }
 
-/** Makes `winnerId` the vote's winner; a rallying cry's winner becomes the workshop's cry. */
+/** The words of `options` as the caller sees them now, to store with a result. */
+async function labelsOf(
+	db: Handle,
+	subject: VoteSubject,
+	options: string[]
+): Promise<Record<string, string>> {
+	const table = subject === 'rallying_cry' ? 'rallying_cries' : 'obstacles';
+	const [row] = await db.query<{ labels: Record<string, string> }>(
+		`select coalesce(jsonb_object_agg(id, text), '{}') as labels from ${table} where id = any($1::uuid[])`,
+		[options]
+	);
+	return row?.labels ?? {};
+}
+
+/**
+ * Reveals `vote` (locked by the caller): counts its ballots and stores the result with the options'
+ * words, closing it if it was open.
+ */
+async function freeze(tx: Handle, vote: Vote): Promise<Tally> {
+	const options = await choices(tx, vote.id);
+	const result = await countBallots(tx, vote, options);
+	const labels = await labelsOf(tx, vote.subject, options);
+	await tx.query(
+		`update votes set status = 'revealed', closed_at = coalesce(closed_at, now()),
+		        revealed_at = coalesce(revealed_at, now()), result = $2, labels = $3
+		 where id = $1`,
+		[vote.id, JSON.stringify(result), JSON.stringify(labels)]
+	);
+	return { ...result, labels };
+}
+
+/**
+ * Makes `winnerId` the vote's winner: a rallying cry's winner becomes the workshop's cry, and a
+ * runoff's winner also settles the tie it was opened for.
+ */
 async function decide(tx: Handle, vote: Vote, winnerId: string): Promise<void> {
-	await tx.query(`update votes set winner_id = $2 where id = $1`, [vote.id, winnerId]);
+	await tx.query(`update votes set winner_id = $2 where id = $1 and winner_id is null`, [vote.id, winnerId]);
 	if (vote.subject === 'rallying_cry') {
 		await tx.query(`update workshops set rallying_cry_id = $2 where id = $1`, [vote.workshopId, winnerId]);
+	}
+	const settles = vote.runoffOf ? await get(tx, vote.runoffOf) : null;
+	if (settles && !settles.winnerId && settles.result?.winners.includes(winnerId)) {
+		await decide(tx, settles, winnerId);
 	}
 }
 
 /**
- * Reveals the result to everyone at once (closing the vote first if it is open). A single winner is
- * recorded; a tie is left for the facilitator to break. Null when the caller may not.
+ * Reveals the result to everyone at once (closing the vote first if it is open) and stores it: what
+ * every screen, phone and the charter show from now on. A single winner is recorded; a tie is left
+ * for the facilitator to break. Null when the caller may not.
  */
 export async function reveal(db: Handle, voteId: string): Promise<Tally | null> {
 	return db.transaction(async (tx) => {
+		// Locked first: a ballot being cast now is counted, one cast after waits and is refused.
 		const [vote] = await tx.query<Vote>(
-			`update votes set status = 'revealed', closed_at = coalesce(closed_at, now()), revealed_at = now()
-			 where id = $1 and status <> 'revealed' and app.drives(workshop_id) returning ${VOTE_COLUMNS}`,
+			`select ${VOTE_COLUMNS} from votes
+			 where id = $1 and status <> 'revealed' and app.drives(workshop_id) for update`,
 			[voteId]
 		);
 		if (!vote) return null;
-		const result = await count(tx, vote);
+		const result = await freeze(tx, vote);
 		if (result.winners.length === 1) await decide(tx, vote, result.winners[0]!);
 		return result;
 	});
 }
 
-/** The facilitator breaks a revealed tie by choosing one of the tied. */
+/** Reveals a vote without the facilitator's check: for system jobs on the owner connection (the demo). */
+export async function revealAsOwner(tx: Handle, voteId: string): Promise<Tally | null> {
+	const [vote] = await tx.query<Vote>(`select ${VOTE_COLUMNS} from votes where id = $1 for update`, [voteId]);
+	return vote ? freeze(tx, vote) : null;
+}
+
+/**
+ * Stores the result of votes revealed before results were stored, counted as they stand now: run
+ * once at start-up on the owner connection (afterwards there are none). Returns how many.
+ */
+export async function freezeEarlierReveals(db: Handle): Promise<number> {
+	return db.transaction(async (tx) => {
+		const earlier = await tx.query<Vote>(
+			`select ${VOTE_COLUMNS} from votes where status = 'revealed' and result is null for update`
+		);
+		for (const vote of earlier) await freeze(tx, vote);
+		return earlier.length;
+	});
+}
+
+/** The facilitator breaks a revealed tie by choosing one of the tied (which goes first). */
 export async function breakTie(db: Handle, voteId: string, winnerId: string): Promise<boolean> {
 	return db.transaction(async (tx) => {
-		const vote = await get(tx, voteId);
-		if (!vote || vote.status !== 'revealed' || vote.winnerId) return false;
-		const { winners } = await count(tx, vote);
+		const [vote] = await tx.query<Vote>(
+			`select ${VOTE_COLUMNS} from votes where id = $1 and app.drives(workshop_id) for update`,
+			[voteId]
+		);
+		if (!vote?.result || vote.winnerId) return false;
+		const { winners } = vote.result;
 		if (winners.length < 2 || !winners.includes(winnerId)) return false;
-		const rows = await tx.query(`select 1 from votes where id = $1 and app.drives(workshop_id)`, [voteId]);
-		if (rows.length === 0) return false;
 		await decide(tx, vote, winnerId);
 		return true;
 	});
 }
 
-/** Opens a runoff among a revealed vote's tied options (single choice). */
+/** Opens a runoff among a revealed vote's tied options (single choice); its winner settles the tie. */
 export async function runoff(db: Handle, voteId: string): Promise<Vote | null> {
 	const vote = await get(db, voteId);
-	if (!vote || vote.status !== 'revealed' || vote.winnerId) return null;
-	const { winners } = await count(db, vote);
+	if (!vote?.result || vote.winnerId) return null;
+	const { winners } = vote.result;
 	if (winners.length < 2) return null;
-	return open(db, vote.workshopId, { subject: vote.subject, method: 'single', options: winners });
+	return open(db, vote.workshopId, { subject: vote.subject, method: 'single', options: winners }, vote.id);
 }
 
 /**

@@ -48,6 +48,10 @@ const Schemas = {
 		stack: v.optional(v.literal('on'))
 	}),
 	obstacle: v.object({ id, hidden: onOff }),
+	merge: v.object({
+		from: v.pipe(v.string(), v.uuid('Choose the duplicate to merge.')),
+		into: v.pipe(v.string(), v.uuid('Choose the obstacle to merge it into.'))
+	}),
 	openDots: v.object({
 		dots: v.pipe(
 			v.string(),
@@ -203,6 +207,18 @@ export const actions: Actions = {
 		control(event, 'obstacle', (id, input) =>
 			obstacles.setHidden(event.locals.db, id, input.id, input.hidden === 'on')
 		),
+	merge: async (event) => {
+		try {
+			return await control(event, 'merge', (_, input) => {
+				if (input.from === input.into)
+					throw new obstacles.MergeRefusedError('Choose two different obstacles.');
+				return obstacles.merge(event.locals.db, input.from, input.into);
+			});
+		} catch (err) {
+			if (err instanceof obstacles.MergeRefusedError) return rejectForm(409, { form: err.message });
+			throw err;
+		}
+	},
 	openDots: (event) =>
 		control(event, 'openDots', async (id, input) => {
 			const rules = { subject: 'obstacles' as const, method: 'dot' as const, dots: input.dots };
