@@ -22,7 +22,8 @@ const config = {
 				'object-src': ['none'],
 				'base-uri': ['self'],
 				'form-action': ['self'],
-				'frame-ancestors': ['none']
+				// Only the app's own pages may frame it: the control panel previews the screen.
+				'frame-ancestors': ['self']
 			}
 		}
 	}

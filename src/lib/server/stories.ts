@@ -217,6 +217,28 @@ export async function spotlight(db: Handle, workshopId: string, storyId: string 
 	return rows.length === 1;
 }
 
+/**
+ * Puts the next visible story in the spotlight: the one posted just before the story in it now,
+ * newest first, wrapping round to the newest. The new story's id, or null when there is none to show.
+ */
+export async function spotlightNext(db: Handle, workshopId: string): Promise<string | null> {
+	const [row] = await db.query<{ id: string | null }>(
+		`with visible as (
+		   select id, created_at from stories where workshop_id = $1 and not hidden
+		 ), shown as (
+		   select s.id, s.created_at from workshops w join stories s on s.id = w.spotlight_story_id where w.id = $1
+		 )
+		 update workshops set spotlight_story_id = coalesce(
+		   (select v.id from visible v, shown
+		    where (v.created_at, v.id) < (shown.created_at, shown.id) order by v.created_at desc, v.id desc limit 1),
+		   (select v.id from visible v order by v.created_at desc, v.id desc limit 1))
+		 where id = $1 and status <> 'ended' and exists (select 1 from visible)
+		 returning spotlight_story_id as id`,
+		[workshopId]
+	);
+	return row?.id ?? null;
+}
+
 // Cards for the room (read by the realtime hub on the owner connection) ---------------------------
 
 /** A card as the database gives it: the markdown, and the times a card turns into words. */

@@ -38,6 +38,7 @@ const Schemas = {
 	moderate: v.object({ id: v.pipe(v.string(), v.uuid('Unknown story.')), hidden: onOff }),
 	// An empty id takes the story out of the spotlight.
 	spotlight: v.object({ id: v.union([v.literal(''), v.pipe(v.string(), v.uuid('Unknown story.'))]) }),
+	spotlightNext: v.object({}),
 	cry: v.object({ id, hidden: onOff }),
 	openVote: v.object({
 		method: v.picklist(['single', 'dot', 'ranked'], 'Choose how people vote.'),
@@ -194,6 +195,13 @@ export const actions: Actions = {
 		),
 	spotlight: (event) =>
 		control(event, 'spotlight', (id, input) => stories.spotlight(event.locals.db, id, input.id || null)),
+	// The presenter's "next spotlight": the next visible story, newest first, wrapping round.
+	spotlightNext: (event) =>
+		control(
+			event,
+			'spotlightNext',
+			async (id) => (await stories.spotlightNext(event.locals.db, id)) !== null
+		),
 	cry: (event) =>
 		control(event, 'cry', (id, input) =>
 			rallyingCries.setHidden(event.locals.db, id, input.id, input.hidden === 'on')
