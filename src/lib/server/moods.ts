@@ -4,6 +4,9 @@ import type { Participant } from './participants';
 
 export class PostingClosedError extends Error {}
 
+/** The reason given while the facilitator has paused posting (a phone drops it once posting resumes). */
+export const PAUSED_REASON = 'The facilitator has paused posting for a moment.';
+
 /** Why a participant's post was refused, in words for their phone. */
 export async function closedReason(db: Handle, workshopId: string, stage: string): Promise<string> {
 	const [row] = await db.query<{ status: string; stage: string; posting_locked: boolean }>(
@@ -12,7 +15,7 @@ export async function closedReason(db: Handle, workshopId: string, stage: string
 	);
 	if (!row || row.status === 'ended') return 'This workshop has ended.';
 	if (row.status !== 'live' || row.stage !== stage) return 'This part of the workshop is not open right now.';
-	if (row.posting_locked) return 'The facilitator has paused posting for a moment.';
+	if (row.posting_locked) return PAUSED_REASON;
 	return 'This could not be posted.';
 }
 
