@@ -267,7 +267,7 @@ describe.skipIf(!chromium)('phones at 320 px in Chromium', () => {
 		await dots('Hand-offs lose the history').fill('3');
 		await dots(LONG_OBSTACLE).fill('3');
 		await cara.getByRole('button', { name: 'Change my dots' }).click();
-		await cara.getByRole('alert').filter({ hasText: 'You have 3 dots to place.' }).waitFor();
+		await cara.getByRole('alert').filter({ hasText: 'That is 6 dots: you have 3 dots to place.' }).waitFor();
 		expect(await dots('Hand-offs lose the history').inputValue()).toBe('1');
 		expect(await dots(LONG_OBSTACLE).inputValue()).toBe('1');
 		await check(cara, 'grow-refused-no-js');
@@ -352,6 +352,9 @@ describe.skipIf(!chromium)('phones at 320 px in Chromium', () => {
 		await panel('stage', { stage: 'wrapup' });
 		await follows(ana, 'Wrap-up', '');
 		await ana.getByRole('link', { name: 'Read our charter' }).waitFor();
+		// What the room agreed stays on the phone; Ready has nothing to move on to.
+		expect(await ana.getByRole('region', { name: 'Our rallying cry' }).textContent()).toContain(LONG_CRY);
+		expect(await ana.getByRole('button', { name: /ready/i }).count()).toBe(0);
 		await check(ana, 'wrapup');
 		await panel('end', { confirm: 'yes' });
 		await heading(ana, 'Thank you!').waitFor({ timeout: FOLLOW_MS });
