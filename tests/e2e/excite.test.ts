@@ -107,7 +107,7 @@ describe.skipIf(!chromium)('the rallying-cry vote in Chromium', () => {
 		// Reopened, the page shows the ballot the server holds.
 		await phones[0]!.reload();
 		await phones[0]!.getByRole('button', { name: 'Change my vote' }).waitFor();
-		await phones[0]!.getByRole('button', { name: "Let's Go!, choice 1", pressed: true }).waitFor();
+		await phones[0]!.getByRole('button', { name: "Choice 1 Let's Go!", pressed: true }).waitFor();
 		await expect
 			.poll(() => screen.locator('.status').textContent(), { timeout: FOLLOW_MS })
 			.toMatch(/Voting is open · 4 votes/);

@@ -297,17 +297,23 @@ describe.skipIf(!chromium)('phones at 320 px in Chromium', () => {
 		expect(await ana.getByLabel('Propose a rallying cry').count()).toBe(0);
 
 		const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-		const cry = (text: string) => ana.getByRole('button', { name: new RegExp(`^${escape(text)}`) });
-		const state = async (text: string) =>
-			`${await cry(text).getAttribute('aria-pressed')} ${(await cry(text).textContent())?.replace(/\s+/g, ' ').trim()}`;
+		// A ranked cry's name starts with its place: "Choice 2 Own it".
+		const cry = (text: string) =>
+			ana.getByRole('button', { name: new RegExp(`^(Choice \\d+ )?${escape(text)}$`) });
+		/** Pressed or not, the number shown, and the name a screen reader reads. */
+		const state = async (text: string) => {
+			const button = cry(text);
+			const mark = await button.locator('.mark').textContent();
+			return `${await button.getAttribute('aria-pressed')} ${mark} ${await button.getAttribute('aria-label')}`;
+		};
 		await cry("Let's Go!").click();
 		await cry('Own it').click();
 		await cry(LONG_CRY).click();
 		await cry("Let's Go!").click(); // tapped again: off the ranking, and the others move up
 		await cry("Let's Go!").click();
-		expect(await state('Own it')).toBe('true 1 Own it, choice 1');
-		expect(await state(LONG_CRY)).toBe(`true 2 ${LONG_CRY}, choice 2`);
-		expect(await state("Let's Go!")).toBe("true 3 Let's Go!, choice 3");
+		expect(await state('Own it')).toBe('true 1 Choice 1 Own it');
+		expect(await state(LONG_CRY)).toBe(`true 2 Choice 2 ${LONG_CRY}`);
+		expect(await state("Let's Go!")).toBe("true 3 Choice 3 Let's Go!");
 		await expect.poll(() => ana.locator('.tally').textContent()).toContain('3 of 3 ranked');
 		await check(ana, 'excite-ranking');
 		await ana.getByRole('button', { name: 'Cast my vote' }).click();
@@ -315,8 +321,8 @@ describe.skipIf(!chromium)('phones at 320 px in Chromium', () => {
 		// Reopened, the phone shows the ranking the server holds.
 		await ana.reload();
 		await ana.getByRole('button', { name: 'Change my vote' }).waitFor();
-		expect(await state('Own it')).toBe('true 1 Own it, choice 1');
-		expect(await state(LONG_CRY)).toBe(`true 2 ${LONG_CRY}, choice 2`);
+		expect(await state('Own it')).toBe('true 1 Choice 1 Own it');
+		expect(await state(LONG_CRY)).toBe(`true 2 Choice 2 ${LONG_CRY}`);
 
 		await ben.getByRole('button', { name: /^Let's Go!/ }).click();
 		await ben.getByRole('button', { name: 'Cast my vote' }).click();
