@@ -6,7 +6,14 @@ export interface MyBallot {
 	choices: string[];
 }
 
+// One empty ballot for every call, so a page that recomputes its ballot on a live update hands the
+// ballot's fields the same array, and they keep what the person has tapped so far.
+const NONE: readonly string[] = Object.freeze([]);
+
 /** The choices of the first known ballot that is on `voteId` (pass the newest first), else none. */
-export function choicesOn(voteId: string | undefined, ...known: (MyBallot | null | undefined)[]): string[] {
-	return known.find((ballot) => ballot && ballot.voteId === voteId)?.choices ?? [];
+export function choicesOn(
+	voteId: string | undefined,
+	...known: (MyBallot | null | undefined)[]
+): readonly string[] {
+	return known.find((ballot) => ballot && ballot.voteId === voteId)?.choices ?? NONE;
 }

@@ -44,7 +44,17 @@ export class LiveWorkshop {
 	/** Opens the stream; call from an effect and return `stop` as its teardown. */
 	start(): () => void {
 		this.connect();
-		return () => this.stop();
+		// The browser knows first when the network goes or comes back: say so at once, and reconnect
+		// then rather than at EventSource's next retry.
+		const offline = () => (this.online = false);
+		const online = () => this.connect();
+		addEventListener('offline', offline);
+		addEventListener('online', online);
+		return () => {
+			removeEventListener('offline', offline);
+			removeEventListener('online', online);
+			this.stop();
+		};
 	}
 
 	stop(): void {

@@ -46,7 +46,8 @@ describe.skipIf(!chromium)('Grow in Chromium', () => {
 		const place = async (phone: Page, dots: Record<string, string>) => {
 			await phone.getByText(/Place up to 3 dots/).waitFor({ timeout: FOLLOW_MS });
 			for (const [obstacle, count] of Object.entries(dots)) {
-				await phone.getByRole('spinbutton', { name: obstacle }).fill(count);
+				const add = phone.getByRole('button', { name: `Add a dot to ${obstacle}` });
+				for (let dot = 0; dot < Number(count); dot++) await add.click();
 			}
 			await phone.getByRole('button', { name: 'Place my dots' }).click();
 			await phone.getByText('Your dots are in').waitFor();
@@ -61,7 +62,7 @@ describe.skipIf(!chromium)('Grow in Chromium', () => {
 		// Someone without a phone: the facilitator enters their dot for them.
 		await facilitator.getByText('Enter dots for someone without a phone').click();
 		await facilitator.getByLabel('Their name').fill('Sam');
-		await facilitator.getByRole('spinbutton', { name: 'Hand-offs lose the history' }).fill('1');
+		await facilitator.getByRole('button', { name: 'Add a dot to Hand-offs lose the history' }).click();
 		await control('Enter their dots');
 		await screen.getByText('3 people have voted').waitFor({ timeout: FOLLOW_MS });
 		await control('Close and reveal the ranking');

@@ -2,6 +2,7 @@
 // on the vote: one `choice` (single), a number of dots per option (`dots-<id>`), or one option per
 // rank (`rank-1`, `rank-2`, …). The database checks the result again.
 import { parseForm, type FormResult } from '$lib/validation';
+import { plural } from '$lib/words';
 import * as v from 'valibot';
 import type { Vote } from './votes';
 
@@ -10,7 +11,9 @@ const blankOr = <T extends v.GenericSchema>(schema: T) => v.optional(v.union([v.
 
 function schemaFor(vote: Vote, options: string[]) {
 	const entries: v.ObjectEntries = { vote: v.literal(vote.id, 'This vote has closed; reload the page.') };
-	if (vote.method === 'single') entries.choice = v.picklist(options, 'Choose one.');
+	// A missing choice reads as an empty one, so the phone is told to choose rather than "required".
+	if (vote.method === 'single')
+		entries.choice = v.pipe(v.optional(v.string(), ''), v.picklist(options, 'Choose one.'));
 	if (vote.method === 'dot') {
 		const most = vote.mayStack ? vote.dots : 1;
 		for (const option of options) {
@@ -49,8 +52,11 @@ export function parseBallot(form: FormData, vote: Vote, options: string[]): Form
 		values: {}
 	});
 	if (choices.length === 0) return error('Your ballot is empty.');
-	if (vote.method === 'dot' && choices.length > vote.dots)
-		return error(`You have ${vote.dots} dots to place.`);
+	if (vote.method === 'dot' && choices.length > vote.dots) {
+		return error(
+			`That is ${plural(choices.length, 'dot', 'dots')}: you have ${plural(vote.dots, 'dot', 'dots')} to place.`
+		);
+	}
 	if (vote.method === 'ranked' && new Set(choices).size !== choices.length) {
 		return error('Rank each option once.');
 	}

@@ -5,6 +5,9 @@ import type { VoteSubject } from './votes';
 
 export class PostingClosedError extends Error {}
 
+/** The reason given while the facilitator has paused posting (a phone drops it once posting resumes). */
+export const PAUSED_REASON = 'The facilitator has paused posting for a moment.';
+
 /** Proposals close when the vote on them opens: what a phone is told then. */
 const VOTE_OPENED: Record<VoteSubject, string> = {
 	rallying_cry: 'The vote has opened, so new rallying cries are closed. Vote for your favourite!',
@@ -28,7 +31,7 @@ export async function closedReason(
 	);
 	if (!row || row.status === 'ended') return 'This workshop has ended.';
 	if (row.status !== 'live' || row.stage !== stage) return 'This part of the workshop is not open right now.';
-	if (row.posting_locked) return 'The facilitator has paused posting for a moment.';
+	if (row.posting_locked) return PAUSED_REASON;
 	if (proposing && row.voting) return VOTE_OPENED[proposing];
 	return 'This could not be posted.';
 }

@@ -3,15 +3,16 @@
 import { normaliseJoinCode } from '$lib/joinCode';
 import type { WorkshopState } from '$lib/live';
 import { STAGE_IDS, stagePath } from '$lib/stages';
-import { parseForm } from '$lib/validation';
-import { error, redirect, type Cookies, type RequestEvent } from '@sveltejs/kit';
+import { parseForm, type FormErrors } from '$lib/validation';
+import { error, fail, redirect, type Cookies, type RequestEvent } from '@sveltejs/kit';
 import * as v from 'valibot';
 import { system } from './db';
-import { rejectForm } from './forms';
 import { participantAccess } from './liveAccess';
 import * as participants from './participants';
 import { parseBallot } from './ballotForm';
 import * as votes from './votes';
+import type { MyBallot } from '$lib/ballot';
+import { PAUSED_REASON, type PostingClosedError } from './moods';
 
 /** The participant this phone is in the workshop `rawCode`; to the join page if none. */
 export async function phoneParticipant(cookies: Cookies, rawCode: string): Promise<participants.Participant> {
@@ -31,6 +32,26 @@ export function redirectToStage(code: string, workshop: WorkshopState, pathname:
 	if (path !== pathname) redirect(303, path);
 }
 
+/**
+ * A phone's refused post, named by the form it came from (`action`), so the page shows the reason
+ * beside the button that was pressed. `paused` marks a post refused while the facilitator had paused
+ * posting: the page drops that reason once posting resumes.
+ */
+export function refuse(
+	action: string,
+	status: number,
+	errors: FormErrors,
+	values: Record<string, string> = {},
+	more: { paused?: boolean; ballot?: MyBallot | null } = {}
+) {
+	return fail(status, { errors, values, action, ...more });
+}
+
+/** A refusal because the stage is not open for posting (paused, moved on, ended). */
+export function refuseClosed(action: string, err: PostingClosedError, values: Record<string, string> = {}) {
+	return refuse(action, 409, { form: err.message }, values, { paused: err.message === PAUSED_REASON });
+}
+
 const Ready = v.object({
 	stage: v.picklist(STAGE_IDS, 'Unknown stage.'),
 	ready: v.picklist(['yes', 'no'])
@@ -39,7 +60,7 @@ const Ready = v.object({
 export async function readyAction({ request, params, cookies }: RequestEvent) {
 	const participant = await phoneParticipant(cookies, params.code ?? '');
 	const parsed = parseForm(await request.formData(), Ready);
-	if (!parsed.ok) return rejectForm(400, parsed.errors);
+	if (!parsed.ok) return refuse('ready', 400, parsed.errors);
 	await participants.setReady(
 		participants.asParticipant(system(), participant),
 		participant,
@@ -63,20 +84,34 @@ function castFromForm(participant: participants.Participant, subject: votes.Vote
 	});
 }
 
-/** The action that casts (or replaces) a phone's ballot on the latest vote about `subject`. */
+/** The ballot the server holds for this phone on the latest vote about `subject`. */
+async function standingBallot(participant: participants.Participant, subject: votes.VoteSubject) {
+	return participants.asParticipant(system(), participant).transaction(async (db) => {
+		const latest = await votes.latest(db, participant.workshopId, subject);
+		return latest && votes.myBallot(db, participant, latest.id);
+	});
+}
+
+/**
+ * The action that casts (or replaces) a phone's ballot on the latest vote about `subject`. A refusal
+ * carries the ballot the server still holds, so the phone shows that, not the attempt it refused.
+ */
 export function voteAction(subject: votes.VoteSubject) {
 	return async ({ request, params, cookies }: RequestEvent) => {
 		const participant = await phoneParticipant(cookies, params.code ?? '');
 		const form = await request.formData();
+		const refused = async (status: number, message: string) =>
+			refuse('vote', status, { form: message }, {}, { ballot: await standingBallot(participant, subject) });
 		try {
 			const outcome = await castFromForm(participant, subject, form);
 			if (!outcome) error(404, 'There is no vote to take part in.');
 			const { voteId, parsed } = outcome;
-			if (!parsed.ok) return rejectForm(400, parsed.errors);
+			// One reason, shown beside the button: a ballot's fields have no messages of their own.
+			if (!parsed.ok) return refused(400, parsed.errors.form ?? Object.values(parsed.errors)[0]!);
 			// The phone shows its ballot from this answer, so it need not reload its page after voting.
 			return { posted: 'ballot', ballot: { voteId, choices: parsed.data } };
 		} catch (err) {
-			if (err instanceof votes.BallotRefusedError) return rejectForm(409, { form: err.message });
+			if (err instanceof votes.BallotRefusedError) return refused(409, err.message);
 			throw err;
 		}
 	};

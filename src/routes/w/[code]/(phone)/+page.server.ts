@@ -1,8 +1,7 @@
 import { MOOD_LINE_MAX } from '$lib/stages';
-import { rejectForm } from '$lib/server/forms';
 import * as moods from '$lib/server/moods';
 import * as participants from '$lib/server/participants';
-import { phoneParticipant, readyAction, redirectToStage } from '$lib/server/phone';
+import { phoneParticipant, readyAction, redirectToStage, refuse, refuseClosed } from '$lib/server/phone';
 import { system } from '$lib/server/db';
 import { parseForm, text } from '$lib/validation';
 import * as v from 'valibot';
@@ -31,16 +30,15 @@ export const actions: Actions = {
 	mood: async ({ request, params, cookies }) => {
 		const participant = await phoneParticipant(cookies, params.code);
 		const parsed = parseForm(await request.formData(), Mood);
-		if (!parsed.ok) return rejectForm(400, parsed.errors, parsed.values);
+		if (!parsed.ok) return refuse('mood', 400, parsed.errors, parsed.values);
 		try {
 			await moods.post(participants.asParticipant(system(), participant), participant, {
 				score: parsed.data.score,
 				line: parsed.data.line || null
 			});
 		} catch (err) {
-			if (err instanceof moods.PostingClosedError) {
-				return rejectForm(409, { form: err.message }, { line: parsed.data.line });
-			}
+			if (err instanceof moods.PostingClosedError)
+				return refuseClosed('mood', err, { line: parsed.data.line });
 			throw err;
 		}
 		return { posted: 'mood' };

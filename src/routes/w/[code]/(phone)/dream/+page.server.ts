@@ -1,7 +1,7 @@
-import { formValues, rejectForm } from '$lib/server/forms';
+import { formValues } from '$lib/server/forms';
 import { PostingClosedError } from '$lib/server/moods';
 import * as participants from '$lib/server/participants';
-import { phoneParticipant, readyAction, redirectToStage } from '$lib/server/phone';
+import { phoneParticipant, readyAction, redirectToStage, refuse, refuseClosed } from '$lib/server/phone';
 import * as stories from '$lib/server/stories';
 import * as vision from '$lib/server/vision';
 import { parseStory } from '$lib/server/storyForm';
@@ -36,15 +36,16 @@ export const actions: Actions = {
 		const participant = await phoneParticipant(cookies, params.code);
 		const form = await request.formData();
 		const parsed = parseStory(form);
-		if (!parsed.ok) return rejectForm(400, parsed.errors, parsed.values);
+		if (!parsed.ok) return refuse('story', 400, parsed.errors, parsed.values);
 		const { id, story, idempotencyKey } = parsed.data;
 		const db = participants.asParticipant(system(), participant);
 		try {
 			if (id) await stories.edit(db, participant, id, story);
 			else await stories.post(db, participant, story, idempotencyKey);
 		} catch (err) {
-			if (err instanceof PostingClosedError || err instanceof stories.StoryRefusedError) {
-				return rejectForm(409, { form: err.message }, formValues(form));
+			if (err instanceof PostingClosedError) return refuseClosed('story', err, formValues(form));
+			if (err instanceof stories.StoryRefusedError) {
+				return refuse('story', 409, { form: err.message }, formValues(form));
 			}
 			throw err;
 		}
@@ -53,11 +54,11 @@ export const actions: Actions = {
 	deleteStory: async ({ request, params, cookies }) => {
 		const participant = await phoneParticipant(cookies, params.code);
 		const parsed = parseForm(await request.formData(), StoryRef);
-		if (!parsed.ok) return rejectForm(400, parsed.errors);
+		if (!parsed.ok) return refuse('deleteStory', 400, parsed.errors);
 		try {
 			await stories.remove(participants.asParticipant(system(), participant), participant, parsed.data.id);
 		} catch (err) {
-			if (err instanceof PostingClosedError) return rejectForm(409, { form: err.message });
+			if (err instanceof PostingClosedError) return refuseClosed('deleteStory', err, parsed.data);
 			throw err;
 		}
 		return { posted: 'deleted' };
@@ -65,13 +66,15 @@ export const actions: Actions = {
 	react: async ({ request, params, cookies }) => {
 		const participant = await phoneParticipant(cookies, params.code);
 		const parsed = parseForm(await request.formData(), Reaction);
-		if (!parsed.ok) return rejectForm(400, parsed.errors);
+		if (!parsed.ok) return refuse('react', 400, parsed.errors);
 		const [kind, on] = parsed.data.reaction.split(':') as [ReactionKind, string];
 		try {
 			const db = participants.asParticipant(system(), participant);
 			await stories.react(db, participant, parsed.data.id, kind, on === 'on');
 		} catch (err) {
-			if (err instanceof stories.StoryRefusedError) return rejectForm(409, { form: err.message });
+			if (err instanceof stories.StoryRefusedError) {
+				return refuse('react', 409, { form: err.message }, { id: parsed.data.id });
+			}
 			throw err;
 		}
 		return { posted: 'reaction' };
@@ -79,7 +82,7 @@ export const actions: Actions = {
 	phrase: async ({ request, params, cookies }) => {
 		const participant = await phoneParticipant(cookies, params.code);
 		const parsed = parseForm(await request.formData(), Phrase);
-		if (!parsed.ok) return rejectForm(400, parsed.errors, parsed.values);
+		if (!parsed.ok) return refuse('phrase', 400, parsed.errors, parsed.values);
 		try {
 			await vision.addPhrase(
 				participants.asParticipant(system(), participant),
@@ -87,7 +90,7 @@ export const actions: Actions = {
 				parsed.data.phrase
 			);
 		} catch (err) {
-			if (err instanceof PostingClosedError) return rejectForm(409, { form: err.message });
+			if (err instanceof PostingClosedError) return refuseClosed('phrase', err, parsed.data);
 			throw err;
 		}
 		return { posted: 'phrase' };

@@ -1,7 +1,14 @@
 import { rejectForm } from '$lib/server/forms';
 import { PostingClosedError } from '$lib/server/moods';
 import * as participants from '$lib/server/participants';
-import { phoneParticipant, readyAction, redirectToStage, voteAction } from '$lib/server/phone';
+import {
+	phoneParticipant,
+	readyAction,
+	redirectToStage,
+	refuse,
+	refuseClosed,
+	voteAction
+} from '$lib/server/phone';
 import * as rallyingCries from '$lib/server/rallyingCries';
 import * as vision from '$lib/server/vision';
 import * as votes from '$lib/server/votes';
@@ -48,14 +55,13 @@ export const actions: Actions = {
 	propose: async ({ request, params, cookies }) => {
 		const participant = await phoneParticipant(cookies, params.code);
 		const parsed = parseForm(await request.formData(), Proposal);
-		if (!parsed.ok) return rejectForm(400, parsed.errors, parsed.values);
+		if (!parsed.ok) return refuse('propose', 400, parsed.errors, parsed.values);
 		try {
 			const db = participants.asParticipant(system(), participant);
 			const { merged } = await rallyingCries.propose(db, participant, parsed.data.cry);
 			return { posted: 'cry', merged };
 		} catch (err) {
-			if (err instanceof PostingClosedError)
-				return rejectForm(409, { form: err.message }, { cry: parsed.data.cry });
+			if (err instanceof PostingClosedError) return refuseClosed('propose', err, { cry: parsed.data.cry });
 			throw err;
 		}
 	},

@@ -1,9 +1,16 @@
 import { system } from '$lib/server/db';
-import { formValues, rejectForm } from '$lib/server/forms';
+import { formValues } from '$lib/server/forms';
 import { PostingClosedError } from '$lib/server/moods';
 import * as obstacles from '$lib/server/obstacles';
 import * as participants from '$lib/server/participants';
-import { phoneParticipant, readyAction, redirectToStage, voteAction } from '$lib/server/phone';
+import {
+	phoneParticipant,
+	readyAction,
+	redirectToStage,
+	refuse,
+	refuseClosed,
+	voteAction
+} from '$lib/server/phone';
 import * as votes from '$lib/server/votes';
 import { parseForm, text } from '$lib/validation';
 import type { RequestEvent } from '@sveltejs/kit';
@@ -46,7 +53,7 @@ async function act<T extends keyof typeof Schemas>(
 	const participant = await phoneParticipant(cookies, params.code ?? '');
 	const form = await request.formData();
 	const parsed = parseForm(form, Schemas[kind] as v.ObjectSchema<v.ObjectEntries, undefined>);
-	if (!parsed.ok) return rejectForm(400, parsed.errors, parsed.values);
+	if (!parsed.ok) return refuse(kind, 400, parsed.errors, parsed.values);
 	try {
 		await run(
 			participants.asParticipant(system(), participant),
@@ -54,7 +61,7 @@ async function act<T extends keyof typeof Schemas>(
 			parsed.data as v.InferOutput<(typeof Schemas)[T]>
 		);
 	} catch (err) {
-		if (err instanceof PostingClosedError) return rejectForm(409, { form: err.message }, formValues(form));
+		if (err instanceof PostingClosedError) return refuseClosed(kind, err, formValues(form));
 		throw err;
 	}
 	return { posted: kind };
