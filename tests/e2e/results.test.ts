@@ -139,7 +139,7 @@ describe.skipIf(!chromium)('results that stay true in Chromium', () => {
 			[phones[0]!, obstacles[0]!],
 			[phones[1]!, obstacles[2]!]
 		] as const) {
-			await phone.getByRole('spinbutton', { name: obstacle }).fill('1', { timeout: FOLLOW_MS });
+			await phone.getByRole('button', { name: `Add a dot to ${obstacle}` }).click({ timeout: FOLLOW_MS });
 			await phone.getByRole('button', { name: 'Place my dots' }).click();
 			await phone.getByText('Your dots are in').waitFor();
 		}

@@ -1,5 +1,5 @@
 // The ballot a phone's form sends, as the taps fill it (hidden fields) or a phone without JavaScript
-// types it (number fields, one drop-down per rank): the same fields, read the same way.
+// types it (a number field per option): the same fields, read the same way.
 import { describe, expect, it } from 'vitest';
 import { parseBallot } from './ballotForm';
 import type { Vote } from './votes';
@@ -38,12 +38,17 @@ describe('parseBallot', () => {
 		['dots, stacked', vote('dot'), { [`dots-${A}`]: '2', [`dots-${C}`]: '1' }, [A, A, C]],
 		['dots, with untouched options at 0', vote('dot'), { [`dots-${A}`]: '0', [`dots-${B}`]: '1' }, [B]],
 		['dots, fewer than allowed', vote('dot', 3, false), { [`dots-${C}`]: '1' }, [C]],
-		['a full ranking', vote('ranked'), { 'rank-1': C, 'rank-2': A, 'rank-3': B }, [C, A, B]],
-		['a partial ranking', vote('ranked'), { 'rank-1': B }, [B]],
+		[
+			'a full ranking',
+			vote('ranked'),
+			{ [`rank-${A}`]: '2', [`rank-${B}`]: '3', [`rank-${C}`]: '1' },
+			[C, A, B]
+		],
+		['a partial ranking', vote('ranked'), { [`rank-${B}`]: '1' }, [B]],
 		[
 			'a ranking with a gap (no JavaScript)',
 			vote('ranked'),
-			{ 'rank-1': A, 'rank-2': '', 'rank-3': C },
+			{ [`rank-${A}`]: '1', [`rank-${B}`]: '', [`rank-${C}`]: '3' },
 			[A, C]
 		]
 	])('%s', (_, rules, fields, choices) => {
@@ -72,11 +77,12 @@ describe('parseBallot', () => {
 			{ [`dots-${A}`]: 'At most 1 here.' }
 		],
 		[
-			'an option ranked twice',
+			'two options in one place',
 			vote('ranked'),
-			{ 'rank-1': A, 'rank-2': A },
-			{ form: 'Rank each option once.' }
+			{ [`rank-${A}`]: '1', [`rank-${B}`]: '1' },
+			{ form: 'Give each option a different number.' }
 		],
+		['a place past the last', vote('ranked'), { [`rank-${A}`]: '4' }, { [`rank-${A}`]: 'Rank from 1 to 3.' }],
 		['an option not on the ballot', vote('single'), { choice: VOTE_ID }, { choice: 'Choose one.' }]
 	])('refuses %s, saying why', (_, rules, fields, errors) => {
 		const parsed = parseBallot(form(fields), rules, OPTIONS);

@@ -1,12 +1,12 @@
 // A ballot as a phone's form sends it, checked against the vote it is for. The form's fields depend
-// on the vote: one `choice` (single), a number of dots per option (`dots-<id>`), or one option per
-// rank (`rank-1`, `rank-2`, …). The database checks the result again.
+// on the vote: one `choice` (single), a number of dots per option (`dots-<id>`), or a place in the
+// ranking per option (`rank-<id>`: 1 for the favourite, blank for unranked). The database checks
+// the result again.
 import { parseForm, type FormResult } from '$lib/validation';
 import { plural } from '$lib/words';
 import * as v from 'valibot';
 import type { Vote } from './votes';
 
-const uuid = v.pipe(v.string(), v.uuid('Choose from the list.'));
 const blankOr = <T extends v.GenericSchema>(schema: T) => v.optional(v.union([v.literal(''), schema]), '');
 
 function schemaFor(vote: Vote, options: string[]) {
@@ -29,7 +29,17 @@ function schemaFor(vote: Vote, options: string[]) {
 		}
 	}
 	if (vote.method === 'ranked') {
-		for (let rank = 1; rank <= options.length; rank++) entries[`rank-${rank}`] = blankOr(uuid);
+		for (const option of options) {
+			entries[`rank-${option}`] = blankOr(
+				v.pipe(
+					v.string(),
+					v.toNumber(),
+					v.integer('Rank with whole numbers: 1 for your favourite.'),
+					v.minValue(1, 'Rank with whole numbers: 1 for your favourite.'),
+					v.maxValue(options.length, `Rank from 1 to ${options.length}.`)
+				)
+			);
+		}
 	}
 	return v.object(entries);
 }
@@ -44,7 +54,11 @@ export function parseBallot(form: FormData, vote: Vote, options: string[]): Form
 	else if (vote.method === 'dot') {
 		choices = options.flatMap((option) => Array<string>(Number(data[`dots-${option}`] || 0)).fill(option));
 	} else {
-		choices = options.map((_, index) => String(data[`rank-${index + 1}`] ?? '')).filter(Boolean);
+		const place = (option: string) => Number(data[`rank-${option}`] || 0);
+		choices = options.filter((option) => place(option) > 0).sort((a, b) => place(a) - place(b));
+		if (new Set(choices.map(place)).size !== choices.length) {
+			return { ok: false, errors: { form: 'Give each option a different number.' }, values: {} };
+		}
 	}
 	const error = (message: string): FormResult<string[]> => ({
 		ok: false,
@@ -56,9 +70,6 @@ export function parseBallot(form: FormData, vote: Vote, options: string[]): Form
 		return error(
 			`That is ${plural(choices.length, 'dot', 'dots')}: you have ${plural(vote.dots, 'dot', 'dots')} to place.`
 		);
-	}
-	if (vote.method === 'ranked' && new Set(choices).size !== choices.length) {
-		return error('Rank each option once.');
 	}
 	return { ok: true, data: choices };
 }
