@@ -48,6 +48,18 @@ export interface RoomState {
 	moodCounts: number[];
 	/** Newest first; empty while posts are hidden until a reveal (except for the facilitator). */
 	moodLines: MoodLine[];
+	/** What the closing slide counts: from Wrap-up on, and once the workshop has ended; else null. */
+	closing: ClosingState | null;
+}
+
+/** How much the room made, and what it chose, for the closing slide. */
+export interface ClosingState {
+	/** Stories on the wall (not those hidden by the facilitator). */
+	stories: number;
+	/** Ballots cast, over every vote of the workshop. */
+	ballots: number;
+	/** The rallying cry the room chose, or null. */
+	rallyingCry: string | null;
 }
 
 /** What a phone knows about its own participation. */

@@ -4,6 +4,7 @@
 import {
 	AUDIENCES,
 	type ActionView,
+	type ClosingState,
 	type CryView,
 	type ExciteState,
 	type GrowState,
@@ -151,8 +152,22 @@ export async function roomState(
 		names: names.map((row) => row.display_name),
 		ready: await readyCount(db, workshopId),
 		moodCounts: await moodCounts(db, workshopId),
-		moodLines: lines
+		moodLines: lines,
+		closing:
+			workshop.stage === 'wrapup' || workshop.status === 'ended' ? await closingState(db, workshopId) : null
 	};
+}
+
+/** The closing slide's counts and cry: read on each workshop change from Wrap-up on, never before. */
+async function closingState(db: Handle, workshopId: string): Promise<ClosingState> {
+	const [row] = await db.query<ClosingState>(
+		`select (select count(*)::int from stories where workshop_id = $1 and not hidden) as stories,
+		        (select count(*)::int from votes v join ballots b on b.vote_id = v.id where v.workshop_id = $1) as ballots,
+		        (select c.text from workshops w join rallying_cries c on c.id = w.rallying_cry_id where w.id = $1)
+		          as "rallyingCry"`,
+		[workshopId]
+	);
+	return row ?? { stories: 0, ballots: 0, rallyingCry: null };
 }
 
 /** A subject's latest vote with its ballots counted, read once and then shaped for each audience. */
