@@ -127,7 +127,9 @@ describe.skipIf(!chromium)('the rallying-cry vote in Chromium', () => {
 		);
 		console.log(`[e2e] every phone and the screen showed the winner within ${Date.now() - started} ms`);
 		// Round 1: Let's Go! 2, the others 1 each and out together; round 2: Let's Go! 4.
-		await screen.getByText(/Round 2: Let's Go! 4/).waitFor();
+		await expect
+			.poll(() => screen.getByRole('list', { name: 'Every round of the count' }).textContent())
+			.toContain("Round 2: Let's Go! 4");
 		await screen.emulateMedia({ reducedMotion: 'reduce' }); // the picture shows the winner, not the animation
 		await readmeScreenshot(screen, 'screen-excite.png');
 	}, 60_000);
