@@ -108,6 +108,11 @@ function measure(page: Page, bodySelector: string): Promise<Fit> {
 	}, bodySelector);
 }
 
+/** The page runs in the browser (not only as rendered on the server): its tools know full screen. */
+async function hydrated(page: Page): Promise<void> {
+	await page.getByRole('button', { name: 'Full screen' }).waitFor();
+}
+
 /**
  * Lets the scene settle: fonts loaded, entrance animations over, and two rendering updates done, in
  * which the scene's resize observers fit it (a new observer's first call comes in the next one;
@@ -248,6 +253,7 @@ describe.skipIf(!chromium)('the projector, scene by scene, on every projector', 
 		await page.clock.install();
 		await page.clock.pauseAt(Date.now() + 1000); // the page turns only when the test says
 		await page.goto(`/w/${SCENES.dream}/screen`);
+		await hydrated(page);
 		const indicator = page.getByText(/^Page \d+ of \d+/);
 		await expect.poll(() => indicator.textContent()).toBe('Page 1 of 18');
 		// 36 good and 24 bad stories, two of each a page: the good column takes 18 pages.
@@ -285,6 +291,7 @@ describe.skipIf(!chromium)('the projector, scene by scene, on every projector', 
 		await page.clock.install();
 		await page.clock.pauseAt(Date.now() + 1000);
 		await page.goto(`/w/${SCENES.grow}/screen`);
+		await hydrated(page);
 		const tools = page.getByTestId('screen-tools');
 		const opacity = () => tools.evaluate((element) => getComputedStyle(element).opacity);
 		await expect.poll(opacity).toBe('1');
@@ -304,14 +311,29 @@ describe.skipIf(!chromium)('the projector, scene by scene, on every projector', 
 		await page.getByRole('button', { name: 'Light theme' }).click();
 		await page.locator('.screen[data-theme="light"]').waitFor();
 
-		// After a reload the browser wants a gesture before audio plays: the screen says so.
-		await page.reload();
-		await page.locator('.screen[data-theme="light"]').waitFor();
-		const waiting = page.getByRole('status').filter({ hasText: 'click or press any key to let it play' });
+		expect(
+			await page.evaluate(() => [
+				localStorage.getItem('cx-screen-sound'),
+				localStorage.getItem('cx-screen-theme')
+			])
+		).toEqual(['on', 'light']);
+
+		// Opened afresh with those choices stored, before anyone has clicked or pressed a key: the
+		// theme is back, and the sound waits for a gesture (browsers insist) and says so.
+		const { context, page: again } = await suite.open({ viewport: SIZES[0] });
+		await context.addCookies(await desk.context().cookies());
+		await context.addInitScript(() => {
+			localStorage.setItem('cx-screen-sound', 'on');
+			localStorage.setItem('cx-screen-theme', 'light');
+		});
+		await again.goto(`/w/${SCENES.grow}/screen`);
+		await hydrated(again);
+		await again.locator('.screen[data-theme="light"]').waitFor();
+		const waiting = again.getByRole('status').filter({ hasText: 'click or press any key to let it play' });
 		await waiting.waitFor();
-		await page.keyboard.press('Space');
+		await again.keyboard.press('Space');
 		await waiting.waitFor({ state: 'detached' });
-		await page.getByRole('button', { name: 'Sound on' }).waitFor();
+		await again.getByRole('button', { name: 'Sound on' }).waitFor();
 
 		await page.getByRole('button', { name: 'Full screen' }).click();
 		await page.getByRole('button', { name: 'Leave full screen' }).waitFor();

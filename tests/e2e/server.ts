@@ -177,6 +177,8 @@ export async function readmeScreenshot(page: Page, name: string, fullPage = fals
 	if (process.env.SCREENSHOT !== '1') return;
 	const dir = path.join(ROOT, 'static', 'readme');
 	await mkdir(dir, { recursive: true });
+	// The picture shows the page as it settles, not halfway through an entrance.
+	await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => {}))));
 	await page.screenshot({ path: path.join(dir, name), fullPage });
 }
 
