@@ -325,6 +325,15 @@ describe.skipIf(!chromium)('the projector, scene by scene, on every projector', 
 		await context.addInitScript(() => {
 			localStorage.setItem('cx-screen-sound', 'on');
 			localStorage.setItem('cx-screen-theme', 'light');
+			// Playwright's own calls into the page count as a click (user activation); a projector
+			// that has just opened has had none. Only a real key or click counts here.
+			let active = false;
+			const activate = () => (active = true);
+			addEventListener('keydown', activate, true);
+			addEventListener('pointerdown', activate, true);
+			Object.defineProperty(Navigator.prototype, 'userActivation', {
+				get: () => ({ hasBeenActive: active, isActive: active })
+			});
 		});
 		await again.goto(`/w/${SCENES.grow}/screen`);
 		await hydrated(again);
