@@ -22,8 +22,8 @@ const config = {
 				'object-src': ['none'],
 				'base-uri': ['self'],
 				'form-action': ['self'],
-				// Only the app's own pages may frame it: the control panel previews the screen.
-				'frame-ancestors': ['self']
+				// Nobody frames the app, but the screen may be framed by its own panel (hooks.server.ts).
+				'frame-ancestors': ['none']
 			}
 		}
 	}

@@ -47,8 +47,18 @@ const guard: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
+/** The screen may be framed by our own pages: the control panel shows it as a live preview. */
+const FRAMED_BY_US = /^\/w\/[^/]+\/screen$/;
+
 const headers: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
+	const csp = response.headers.get('content-security-policy');
+	if (csp && FRAMED_BY_US.test(event.url.pathname)) {
+		response.headers.set(
+			'content-security-policy',
+			csp.replace("frame-ancestors 'none'", "frame-ancestors 'self'")
+		);
+	}
 	response.headers.set('X-Content-Type-Options', 'nosniff');
 	response.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
 	response.headers.set('Permissions-Policy', 'camera=(), microphone=(), geolocation=()');

@@ -34,10 +34,14 @@ export class LiveWorkshop {
 	version = 0;
 	private source: EventSource | null = null;
 
+	private readonly url: string;
+
 	constructor(
 		initial: Snapshot,
-		private readonly url: string
+		joinCode: string,
+		private readonly audience: Audience
 	) {
+		this.url = liveUrl(joinCode, audience);
 		this.apply(initial);
 	}
 
@@ -123,7 +127,7 @@ export class LiveWorkshop {
 		const others = this.stories.filter((other) => other.id !== story.id);
 		this.stories = [story, ...others]
 			.sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-			.slice(0, STORIES_SHOWN);
+			.slice(0, STORIES_SHOWN[this.audience]);
 		if (this.workshop.spotlight?.id === story.id) this.workshop.spotlight = story;
 	}
 }
@@ -132,7 +136,7 @@ function addLine(lines: MoodLine[], line: MoodLine): MoodLine[] {
 	return [line, ...lines.filter((other) => other.id !== line.id)].slice(0, MOOD_LINES_SHOWN);
 }
 
-export function liveUrl(joinCode: string, audience: Audience): string {
+function liveUrl(joinCode: string, audience: Audience): string {
 	return audience === 'participant' ? `/w/${joinCode}/events` : `/w/${joinCode}/events?as=${audience}`;
 }
 

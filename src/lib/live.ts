@@ -50,6 +50,18 @@ export interface RoomState {
 	moodCounts: number[];
 	/** Newest first; empty while posts are hidden until a reveal (except for the facilitator). */
 	moodLines: MoodLine[];
+	/** What the closing slide counts: from Wrap-up on, and once the workshop has ended; else null. */
+	closing: ClosingState | null;
+}
+
+/** How much the room made, and what it chose, for the closing slide. */
+export interface ClosingState {
+	/** Stories on the wall (not those hidden by the facilitator). */
+	stories: number;
+	/** Ballots cast, over every vote of the workshop. */
+	ballots: number;
+	/** The rallying cry the room chose, or null. */
+	rallyingCry: string | null;
 }
 
 /** What a phone knows about its own participation. */
@@ -210,5 +222,8 @@ export interface Presence {
 
 export const NAMES_SHOWN = 60;
 export const MOOD_LINES_SHOWN = 40;
-/** Newest first, at most this many stories on the wall and phones. */
-export const STORIES_SHOWN = 60;
+/**
+ * Newest first, at most this many stories: a phone's wall is for reading the latest; the screen
+ * pages through all of them, and the facilitator moderates all of them.
+ */
+export const STORIES_SHOWN: Record<Audience, number> = { participant: 60, screen: 2000, facilitator: 2000 };

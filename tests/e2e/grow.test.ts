@@ -70,8 +70,8 @@ describe.skipIf(!chromium)('Grow in Chromium', () => {
 		await ranking.waitFor({ timeout: FOLLOW_MS });
 		const rows = await ranking.getByRole('listitem').allTextContents();
 		expect(rows.map((row) => row.replace(/\s+/g, ' ').trim())).toEqual([
-			'Nobody may refund without a manager 5',
-			'Hand-offs lose the history 2'
+			'1 Nobody may refund without a manager 5',
+			'2 Hand-offs lose the history 2'
 		]);
 	}, 30_000);
 
@@ -83,9 +83,12 @@ describe.skipIf(!chromium)('Grow in Chromium', () => {
 		await facilitator.getByLabel('Owner').fill('Priya');
 		await facilitator.getByLabel('Due').fill('2027-02-01');
 		await control('Add the action');
-		await screen
-			.getByText('☐ Let agents refund up to £50 — Priya, by 2027-02-01')
-			.waitFor({ timeout: FOLLOW_MS });
+		const action = screen
+			.getByRole('list', { name: 'Actions' })
+			.getByRole('listitem')
+			.filter({ hasText: 'Let agents refund up to £50' });
+		await action.waitFor({ timeout: FOLLOW_MS });
+		expect(await action.textContent()).toContain('Priya · by 1 Feb 2027');
 		await readmeScreenshot(screen, 'screen-grow.png');
 	}, 30_000);
 });

@@ -84,11 +84,25 @@ function exited(child: ChildProcess): Promise<void> {
 	return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-export async function startServer(): Promise<TestServer> {
+export interface StartOptions {
+	/**
+	 * Writes content into the fresh data directory before the server opens it (the server's lock is
+	 * not taken yet): e.g. open it with the app's own migrator, seed rows, close it.
+	 */
+	prepare?: (dataDir: string) => Promise<void>;
+}
+
+export async function startServer(options: StartOptions = {}): Promise<TestServer> {
 	ensureBuilt();
 	const port = await freePort();
 	const dataDir = await mkdtemp(path.join(os.tmpdir(), 'cx-e2e-'));
 	const env = serverEnv(port, dataDir);
+	try {
+		await options.prepare?.(dataDir);
+	} catch (error) {
+		await rm(dataDir, { recursive: true, force: true });
+		throw error;
+	}
 	const child = spawn(process.execPath, ['src/serve.js'], {
 		cwd: ROOT,
 		env,
@@ -163,6 +177,8 @@ export async function readmeScreenshot(page: Page, name: string, fullPage = fals
 	if (process.env.SCREENSHOT !== '1') return;
 	const dir = path.join(ROOT, 'static', 'readme');
 	await mkdir(dir, { recursive: true });
+	// The picture shows the page as it settles, not halfway through an entrance.
+	await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => {}))));
 	await page.screenshot({ path: path.join(dir, name), fullPage });
 }
 
@@ -177,12 +193,12 @@ export const PHONE = {
  * A built server and Chromium for one describe block: started before its tests, and closed after
  * them with every browser context the tests opened. Call inside the describe.
  */
-export function browserSuite(chromiumPath: string) {
+export function browserSuite(chromiumPath: string, options: StartOptions = {}) {
 	let server: TestServer | undefined;
 	let browser: Browser | undefined;
 	const contexts: BrowserContext[] = [];
 	beforeAll(async () => {
-		server = await startServer();
+		server = await startServer(options);
 		browser = await launchChromium(chromiumPath);
 	}, 120_000);
 	afterAll(async () => {

@@ -1,11 +1,12 @@
 // The controls a projector follows: the stage timer ends with its stage unless carried on, and the
 // story wall is paused and stepped from the control panel — by the workshop's facilitator only.
 import type { Database } from '$lib/server/db';
-import { workshopState } from '$lib/server/liveState';
+import { STORIES_SHOWN } from '$lib/live';
+import { snapshot, workshopState } from '$lib/server/liveState';
 import * as workshops from '$lib/server/workshops';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, freshDatabase } from '../setup/databases';
-import { asMember, member, organisation, workshop } from '../setup/fixtures';
+import { asMember, member, organisation, story, workshop } from '../setup/fixtures';
 
 describe.each(engines)('room controls on %s', (engine) => {
 	let db: Database;
@@ -69,5 +70,15 @@ describe.each(engines)('room controls on %s', (engine) => {
 		const before = (await workshopState(db, room.id))!.version;
 		await workshops.wall(driver(), room.id, 'next');
 		expect((await workshopState(db, room.id))!.version).toBe(before + 1);
+	});
+
+	it('the screen gets every story to page through; a phone the newest of them', async () => {
+		const phoneShows = STORIES_SHOWN.participant;
+		for (let n = 0; n < phoneShows + 5; n++) await story(db, room.id, { title: `Story ${n}` });
+		const screen = (await snapshot(db, room.id, 'screen'))!;
+		const phone = (await snapshot(db, room.id, 'participant'))!;
+		expect(screen.stories).toHaveLength(phoneShows + 5);
+		expect(phone.stories).toHaveLength(phoneShows);
+		expect(phone.stories).toEqual(screen.stories.slice(0, phoneShows));
 	});
 });

@@ -198,10 +198,10 @@ describe.each(engines)('stories on %s', (engine) => {
 			expect(await stories.setHidden(facilitatorDb, room.id, id, true)).toBe(true);
 			expect(await benDb.query(`select id from stories where id = $1`, [id])).toEqual([]);
 			expect(await anaDb.query(`select id from stories where id = $1`, [id])).toHaveLength(1);
-			const wall = await stories.cards(db, room.id, true);
+			const wall = await stories.cards(db, room.id, true, 60);
 			expect(wall).toMatchObject([{ id, hidden: true }]);
 			expect(JSON.stringify(wall)).not.toContain('Ana');
-			expect(await stories.cards(db, room.id, false)).toEqual([]);
+			expect(await stories.cards(db, room.id, false, 60)).toEqual([]);
 		});
 
 		it('lets only the facilitator hide or spotlight, and only stories of their own workshop', async () => {

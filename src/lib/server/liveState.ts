@@ -4,6 +4,7 @@
 import {
 	AUDIENCES,
 	type ActionView,
+	type ClosingState,
 	type CryView,
 	type ExciteState,
 	type GrowState,
@@ -13,6 +14,7 @@ import {
 	type VisionState,
 	type CheckTally,
 	MOOD_LINES_SHOWN,
+	STORIES_SHOWN,
 	NAMES_SHOWN,
 	type Audience,
 	type Delta,
@@ -124,7 +126,7 @@ function showsPosts(audience: Audience, workshop: WorkshopState): boolean {
 /** The wall as this audience sees it: the facilitator also sees hidden stories, to moderate. */
 function wall(db: Handle, workshopId: string, audience: Audience, workshop: WorkshopState) {
 	if (!showsPosts(audience, workshop)) return Promise.resolve([]);
-	return stories.cards(db, workshopId, audience === 'facilitator');
+	return stories.cards(db, workshopId, audience === 'facilitator', STORIES_SHOWN[audience]);
 }
 
 export async function roomState(
@@ -155,8 +157,22 @@ export async function roomState(
 		names: names.map((row) => row.display_name),
 		ready: await readyCount(db, workshopId),
 		moodCounts: await moodCounts(db, workshopId),
-		moodLines: lines
+		moodLines: lines,
+		closing:
+			workshop.stage === 'wrapup' || workshop.status === 'ended' ? await closingState(db, workshopId) : null
 	};
+}
+
+/** The closing slide's counts and cry: read on each workshop change from Wrap-up on, never before. */
+async function closingState(db: Handle, workshopId: string): Promise<ClosingState> {
+	const [row] = await db.query<ClosingState>(
+		`select (select count(*)::int from stories where workshop_id = $1 and not hidden) as stories,
+		        (select count(*)::int from votes v join ballots b on b.vote_id = v.id where v.workshop_id = $1) as ballots,
+		        (select c.text from workshops w join rallying_cries c on c.id = w.rallying_cry_id where w.id = $1)
+		          as "rallyingCry"`,
+		[workshopId]
+	);
+	return row ?? { stories: 0, ballots: 0, rallyingCry: null };
 }
 
 /** A subject's latest vote with its ballots counted, read once and then shaped for each audience. */
@@ -405,7 +421,8 @@ export async function deltasFor(
 			break;
 		}
 		case 'wall': {
-			participant.stories = screen.stories = await wall(db, workshopId, 'screen', state.workshop);
+			screen.stories = await wall(db, workshopId, 'screen', state.workshop);
+			participant.stories = screen.stories.slice(0, STORIES_SHOWN.participant);
 			facilitator.stories = await wall(db, workshopId, 'facilitator', state.workshop);
 			break;
 		}

@@ -1,7 +1,6 @@
 // Dream: participants post good and bad service stories, edit or delete their own while Dream is
 // open, and react to others'. Facilitators hide and spotlight them. Every rule is a row policy in
 // the database; this module turns the refusals into words for a phone.
-import { STORIES_SHOWN } from '$lib/live';
 import type { OwnStory, ReactionCounts, ReactionKind, StoryCard } from '$lib/stories';
 import type { Handle } from './db';
 import { renderMarkdown } from './markdown';
@@ -289,11 +288,17 @@ function toCard(row: CardRow): StoryCard {
 }
 
 /** The wall, newest first: every story for the facilitator, visible ones for everyone else. */
-export async function cards(db: Handle, workshopId: string, includeHidden: boolean): Promise<StoryCard[]> {
+/** The newest `limit` stories of the workshop, hidden ones too when `includeHidden`. */
+export async function cards(
+	db: Handle,
+	workshopId: string,
+	includeHidden: boolean,
+	limit: number
+): Promise<StoryCard[]> {
 	const rows = await db.query<CardRow>(
 		`select ${CARD_COLUMNS} from stories s where s.workshop_id = $1 ${includeHidden ? '' : 'and not s.hidden'}
-		 order by s.created_at desc limit $2`,
-		[workshopId, STORIES_SHOWN]
+		 order by s.created_at desc, s.id limit $2`,
+		[workshopId, limit]
 	);
 	return rows.map(toCard);
 }

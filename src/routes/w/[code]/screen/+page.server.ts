@@ -19,7 +19,7 @@ export const load: PageServerLoad = async ({ params, url, cookies, locals }) => 
 			error(403, 'This screen link has been replaced or revoked. Ask the facilitator for the current one.');
 		}
 		setSecretCookie(cookies, url, screenCookie(code), key, 2);
-		redirect(303, `/w/${code}/screen`);
+		redirect(303, `/w/${code}/screen${url.searchParams.has('preview') ? '?preview' : ''}`);
 	}
 
 	const workshopId = await screenAccess(locals.member, cookies, code);
@@ -27,5 +27,7 @@ export const load: PageServerLoad = async ({ params, url, cookies, locals }) => 
 	const first = await snapshot(system(), workshopId, 'screen');
 	if (!first) error(404, 'This workshop no longer exists.');
 	const join = joinUrl(url, code);
-	return { code, snapshot: first, joinUrl: join, qr: await qrSvg(join) };
+	// `?preview`: the control panel's small live copy of the screen (no tools, never a sound).
+	const preview = url.searchParams.has('preview');
+	return { code, snapshot: first, joinUrl: join, qr: await qrSvg(join), preview };
 };
