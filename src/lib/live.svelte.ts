@@ -31,7 +31,8 @@ export class LiveWorkshop {
 	online = $state(true);
 	/** Server time minus this device's clock, so every timer shows the same seconds. */
 	clockOffsetMs = $state(0);
-	version = 0;
+	/** The workshop version this view shows (pages expose it as data-version, for tests to wait on). */
+	version = $state(0);
 	private source: EventSource | null = null;
 
 	private readonly url: string;

@@ -310,10 +310,10 @@ async function vision(tx: Handle, workshopId: string, facilitator: string, crowd
 		);
 	}
 	await tx.query(
-		`insert into vision_checks (workshop_id, participant_id, stance)
-		 select $1, p, (array['agree', 'agree', 'abstain', 'disagree'])[1 + (row_number() over () % 4)::int]
+		`insert into vision_checks (workshop_id, participant_id, version, stance)
+		 select $1, p, $3, (array['agree', 'agree', 'abstain', 'disagree'])[1 + (row_number() over () % 4)::int]
 		 from unnest($2::uuid[]) p`,
-		[workshopId, crowd.slice(0, 187)]
+		[workshopId, crowd.slice(0, 187), drafts.length]
 	);
 }
 
