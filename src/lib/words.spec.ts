@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plural, pluralWord } from './words';
+import { plural, pluralWord, sentence } from './words';
 
 describe('plural', () => {
 	it.each([
@@ -17,5 +17,17 @@ describe('plural', () => {
 		// French counts 0 and 1 as singular.
 		expect(pluralWord(0, 'point', 'points', 'fr')).toBe('point');
 		expect(plural(1200, 'point', 'points', 'fr')).toBe('1\u202f200 points');
+	});
+});
+
+describe('sentence', () => {
+	it.each([
+		['Thank you, Ana', 'Thank you, Ana.'],
+		['Thank you, Ana B.', 'Thank you, Ana B.'],
+		["You're in, Sam!", "You're in, Sam!"],
+		['He said “go”.', 'He said “go”.'],
+		['Is it (really?)', 'Is it (really?)']
+	])('%s → %s', (text, ended) => {
+		expect(sentence(text)).toBe(ended);
 	});
 });

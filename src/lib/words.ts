@@ -20,3 +20,8 @@ export function pluralWord(count: number, one: string, other: string, locale = '
 export function plural(count: number, one: string, other: string, locale = 'en'): string {
 	return `${count.toLocaleString(locale)} ${pluralWord(count, one, other, locale)}`;
 }
+
+/** Ends a sentence with a full stop, unless it already ends with one (or ! ? …): "…, Dr J." not "J..". */
+export function sentence(text: string): string {
+	return /[.!?…]["'”’)]*$/.test(text) ? text : `${text}.`;
+}

@@ -1,6 +1,7 @@
 // The library's exports: a filtered selection as CSV (for spreadsheets) or Markdown (for reading and
 // sharing). Both carry the stories as their authors wrote them, with "Anonymous" where they chose so.
 import { KINDS, PERSPECTIVES } from '$lib/stories';
+import { plural } from '$lib/words';
 import type { ExportedStory } from './library';
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
@@ -58,9 +59,7 @@ export function toCsv(stories: ExportedStory[], origin: string): string {
 }
 
 export function toMarkdown(stories: ExportedStory[], origin: string, description: string): string {
-	const parts = [
-		`# Story library\n\n${description}: ${stories.length} ${stories.length === 1 ? 'story' : 'stories'}.\n`
-	];
+	const parts = [`# Story library\n\n${description}: ${plural(stories.length, 'story', 'stories')}.\n`];
 	for (const story of stories) {
 		const meta = [
 			`${KINDS[story.kind].icon} ${KINDS[story.kind].label}`,

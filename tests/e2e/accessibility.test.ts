@@ -1,0 +1,77 @@
+// The member pages in real Chromium, checked with axe (WCAG 2.0–2.2, A and AA): home, sign-in, the
+// workshops, a new workshop, the organisation, the library (search and a story) and a charter. The
+// organisation's locale, chosen by its owner, then dates the workshops and the charter its way.
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { axeViolations } from './axe';
+import { browserSuite, findChromium, signIn } from './server';
+
+const chromium = findChromium();
+const FINISHED = 'KCK7QP'; // the demo's ended workshop, with a charter and library stories
+
+describe.skipIf(!chromium)('member pages are accessible', () => {
+	const suite = browserSuite(chromium!);
+	let owner: Page;
+
+	it('the check itself finds what fails: text too faint to read', async () => {
+		const { page } = await suite.open();
+		await page.goto('/');
+		await page.evaluate(() => {
+			const faint = document.createElement('p');
+			faint.textContent = 'Faint words';
+			faint.style.cssText = 'color: #bbb; background: #fff';
+			document.body.append(faint);
+		});
+		expect(await axeViolations(page)).toEqual([expect.stringMatching(/^color-contrast: /)]);
+	}, 30_000);
+
+	it('home and sign-in, before signing in', async () => {
+		const { page } = await suite.open();
+		await page.goto('/');
+		expect(await axeViolations(page)).toEqual([]);
+		await page.goto('/login');
+		expect(await axeViolations(page)).toEqual([]);
+	}, 30_000);
+
+	it('the workshops, a new workshop and the organisation, as the owner', async () => {
+		owner = (await suite.open({ viewport: { width: 1280, height: 900 } })).page;
+		await signIn(owner, 'demo@example.com', '/workshops');
+		expect(await axeViolations(owner)).toEqual([]);
+		await owner.goto('/workshops/new');
+		expect(await axeViolations(owner)).toEqual([]);
+		await owner.goto('/org');
+		expect(await axeViolations(owner)).toEqual([]);
+	}, 30_000);
+
+	it('the library: a search, its results and a story', async () => {
+		await owner.goto('/library?q=refund');
+		await owner.getByRole('heading', { level: 1 }).waitFor();
+		expect(await axeViolations(owner)).toEqual([]);
+		await owner.getByRole('article').first().getByRole('link').click();
+		await owner.waitForURL(/\/library\/[0-9a-f-]{36}/);
+		expect(await axeViolations(owner)).toEqual([]);
+	}, 30_000);
+
+	it('a charter, on screen and as printed', async () => {
+		await owner.goto(`/w/${FINISHED}/charter`);
+		expect(await axeViolations(owner)).toEqual([]);
+		await owner.emulateMedia({ media: 'print' });
+		expect(await axeViolations(owner)).toEqual([]);
+		await owner.emulateMedia({ media: 'screen' });
+	}, 30_000);
+
+	it('the owner sets the organisation’s locale; dates follow it', async () => {
+		await owner.goto(`/w/${FINISHED}/charter`);
+		const britishDate = await owner.locator('main header .hint').first().textContent();
+		expect(britishDate).toMatch(/\d{1,2} [A-Z][a-z]+ \d{4}/); // "4 March 2026"
+
+		await owner.goto('/org');
+		await owner.getByLabel('Show dates in').selectOption('en-US');
+		await owner.getByRole('button', { name: 'Save' }).last().click();
+		await owner.getByText('Dates now read in English (United States).').waitFor();
+		await owner.goto(`/w/${FINISHED}/charter`);
+		expect(await owner.locator('main header .hint').first().textContent()).toMatch(
+			/[A-Z][a-z]+ \d{1,2}, \d{4}/
+		); // "March 4, 2026"
+	}, 30_000);
+});
