@@ -9,6 +9,7 @@ import type {
 	Presence,
 	RoomState,
 	Snapshot,
+	StreamEnded,
 	VisionState,
 	WorkshopState
 } from './live';
@@ -33,6 +34,8 @@ export class LiveWorkshop {
 	clockOffsetMs = $state(0);
 	/** The workshop version this view shows (pages expose it as data-version, for tests to wait on). */
 	version = $state(0);
+	/** Why the stream ended for good (this view's access to the workshop ended), else null. */
+	ended = $state<string | null>(null);
 	private source: EventSource | null = null;
 
 	private readonly url: string;
@@ -73,6 +76,7 @@ export class LiveWorkshop {
 	}
 
 	private connect(): void {
+		if (this.ended) return;
 		this.source?.close();
 		const source = new EventSource(this.url);
 		this.source = source;
@@ -80,6 +84,11 @@ export class LiveWorkshop {
 		source.onerror = () => (this.online = false); // EventSource retries by itself
 		source.addEventListener('snapshot', (event) => this.apply(JSON.parse(event.data) as Snapshot));
 		source.addEventListener('delta', (event) => this.onDelta(JSON.parse(event.data) as Delta));
+		source.addEventListener('ended', (event) => {
+			this.ended = (JSON.parse(event.data) as StreamEnded).reason;
+			this.online = true; // not a dropped connection: no "reconnecting…"
+			this.stop();
+		});
 		source.addEventListener('presence', (event) => {
 			if (this.room) this.room.connected = (JSON.parse(event.data) as Presence).connected;
 		});

@@ -220,6 +220,11 @@ export interface Presence {
 	connected: number;
 }
 
+/** The last event of a stream whose access has ended (a screen link turned off, a member removed). */
+export interface StreamEnded {
+	reason: string;
+}
+
 export const NAMES_SHOWN = 60;
 export const MOOD_LINES_SHOWN = 40;
 /**

@@ -134,6 +134,15 @@ describe.skipIf(!chromium)('a live workshop in Chromium', () => {
 		await phones[0]!.getByRole('heading', { name: 'Dream' }).waitFor();
 		await expectText(facilitator, 'dl', /Joined\s*3/);
 	}, 30_000);
+
+	it('revoking the screen link ends the borrowed screen at once, and the screen says why', async () => {
+		await control('Revoke');
+		await screen.getByRole('alert').getByText('its screen link was turned off', { exact: false }).waitFor();
+		// The phones and the panel carry on.
+		await control('Grow →');
+		await phonesFollow('Grow');
+		expect(await screen.getByRole('heading', { name: 'Grow' }).count()).toBe(0);
+	}, 30_000);
 });
 
 async function expectText(page: Page, selector: string, pattern: RegExp) {

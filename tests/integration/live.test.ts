@@ -1,19 +1,17 @@
 // Live updates end to end below HTTP: database announcements → the hub → each audience's stream.
-import type { Delta, Snapshot } from '$lib/live';
 import type { Database } from '$lib/server/db';
 import { openPostgres } from '$lib/server/db/postgres';
 import * as moods from '$lib/server/moods';
 import * as stories from '$lib/server/stories';
 import * as votes from '$lib/server/votes';
 import * as participants from '$lib/server/participants';
-import { LiveHub, type Subscriber } from '$lib/server/realtime';
+import { LiveHub } from '$lib/server/realtime';
 import * as workshops from '$lib/server/workshops';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, freshDatabase } from '../setup/databases';
 import { asMember, member, organisation, participant, workshop } from '../setup/fixtures';
-
-type Event = { event: string; data: Snapshot & Delta };
+import { recorder } from '../setup/streams';
 
 const STORY: stories.StoryInput = {
 	kind: 'good',
@@ -26,29 +24,8 @@ const STORY: stories.StoryInput = {
 	consent: 'library_named'
 };
 
-const decoder = new TextDecoder();
 /** Versions that change nothing for an audience reach it this soon (the app waits a second). */
 const TICK_MS = 100;
-
-/** A stream that records the events written to it, as a browser's EventSource would see them. */
-function recorder(audience: Subscriber['audience'], participantId: string | null = null) {
-	const events: Event[] = [];
-	const subscriber: Subscriber = {
-		audience,
-		participantId,
-		write(chunk) {
-			const match = /^event: (\w+)\ndata: (.*)\n\n$/s.exec(decoder.decode(chunk));
-			if (match) events.push({ event: match[1]!, data: JSON.parse(match[2]!) });
-			return true;
-		}
-	};
-	const deltas = () => events.filter((e) => e.event === 'delta').map((e) => e.data);
-	const last = () => deltas().at(-1);
-	/** The newest delta that carries `field` (a change can arrive as several announcements). */
-	const lastWith = <K extends keyof Delta>(field: K) =>
-		deltas().findLast((delta) => delta[field] !== undefined);
-	return { subscriber, events, deltas, last, lastWith };
-}
 
 /**
  * Versions after the snapshot arrive in order with no gap and no repeat: each delta follows the

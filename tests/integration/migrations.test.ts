@@ -1,4 +1,4 @@
-import { countApplied, migrate, migrations } from '$lib/server/db/migrate';
+import { checksum, countApplied, migrate, migrations } from '$lib/server/db/migrate';
 import type { Database } from '$lib/server/db';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, freshDatabase } from '../setup/databases';
@@ -25,6 +25,26 @@ describe.each(engines)('schema on %s', (engine) => {
 
 	it('applies nothing the second time', async () => {
 		expect(await migrate(db)).toEqual({ applied: [], total: migrations.length });
+	});
+
+	it('refuses to start, naming the file, when an applied migration has been edited', async () => {
+		const edited = migrations.map((m, i) => (i === 2 ? { ...m, sql: m.sql + '\n-- an edit in place\n' } : m));
+		const name = `${migrations[2]!.version}_${migrations[2]!.name}.sql`;
+		await expect(migrate(db, edited)).rejects.toThrow(`Refusing to start: ${name} changed after`);
+		// Line endings alone are not an edit.
+		const crlf = migrations.map((m) => ({ ...m, sql: m.sql.replace(/\n/g, '\r\n') }));
+		expect(await migrate(db, crlf)).toEqual({ applied: [], total: migrations.length });
+	});
+
+	it('keeps a checksum per applied migration, trusting once one recorded without it', async () => {
+		await db.query(`delete from supabase_migrations.cx_checksums where version = $1`, [
+			migrations[0]!.version
+		]);
+		await migrate(db);
+		const rows = await db.query<{ version: string; sha256: string }>(
+			`select version, sha256 from supabase_migrations.cx_checksums order by version`
+		);
+		expect(rows).toEqual(migrations.map((m) => ({ version: m.version, sha256: checksum(m.sql) })));
 	});
 
 	it('has row-level security on every table, and a policy on every table but the secret ones', async () => {

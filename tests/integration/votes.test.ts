@@ -95,8 +95,11 @@ describe.each(engines)('votes on %s', (engine) => {
 			const ben = await joined('Ben');
 			await votes.cast(as(ana), ana, vote.id, [cries[0]!]);
 			await votes.cast(as(ben), ben, vote.id, [cries[1]!]);
-			expect((await votes.count(as(ana), vote)).ballots).toBe(1);
+			expect((await votes.myBallot(as(ana), ana, vote.id))?.choices).toEqual([cries[0]]);
+			expect((await votes.count(as(ana), vote)).ballots).toBe(0); // secret: a phone counts none
 			expect((await votes.count(facilitator, vote)).ballots).toBe(2);
+			// The peek counts choices; who chose what stays unreadable, even to the facilitator.
+			expect(await facilitator.query(`select 1 from ballots where vote_id = $1`, [vote.id])).toEqual([]);
 			await expect(
 				as(ana).query(`update ballots set choices = $2 where vote_id = $1 and participant_id = $3`, [
 					vote.id,
@@ -150,7 +153,7 @@ describe.each(engines)('votes on %s', (engine) => {
 				expect(seen).toMatchObject({ status: 'open', ballots: 3, result: null });
 			}
 			expect((await exciteState(db, room.id, 'facilitator')).vote?.result?.winners).toEqual([proposed[0]]);
-			expect((await votes.count(as(ana), vote)).ballots).toBe(1); // a phone counts only its own ballot
+			expect((await votes.count(as(ana), vote)).ballots).toBe(0); // ballots are secret: a phone counts none
 			expect(await votes.reveal(as(ana), vote.id)).toBeNull();
 			const result = await votes.reveal(facilitator, vote.id);
 			// Once revealed, anyone in the room reads the stored result (without learning who voted how).

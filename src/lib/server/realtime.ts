@@ -8,7 +8,8 @@ import {
 	type Audience,
 	type Delta,
 	type Presence,
-	type Snapshot
+	type Snapshot,
+	type StreamEnded
 } from '$lib/live';
 import type { Database } from './db';
 import { connectedCount, deltasFor, snapshot, type Announcement } from './liveState';
@@ -19,6 +20,10 @@ export interface Subscriber {
 	participantId: string | null;
 	/** Writes encoded SSE text; returns false once the stream has gone. */
 	write(chunk: Uint8Array): boolean;
+	/** Whether the access the stream was opened with still holds; asked whenever access changes. */
+	stillAllowed(): Promise<boolean>;
+	/** Ends the stream (after what was written). */
+	close(): void;
 }
 
 /** Versions whose deltas changed nothing for an audience, not sent to it yet. */
@@ -50,9 +55,17 @@ export const TICK_MS = 1_000;
 
 const encoder = new TextEncoder();
 
+/** What a stream says as it ends because its access did. */
+export const ACCESS_ENDED: Record<Audience, string> = {
+	screen:
+		'This screen can no longer show the workshop: its screen link was turned off, or the access it was opened with has ended. Ask the facilitator for a new screen link.',
+	facilitator: 'You no longer facilitate this workshop, so its live updates have stopped.',
+	participant: 'You are no longer part of this workshop.'
+};
+
 export function sseEvent(
-	event: 'snapshot' | 'delta' | 'presence',
-	data: Snapshot | Delta | Presence
+	event: 'snapshot' | 'delta' | 'presence' | 'ended',
+	data: Snapshot | Delta | Presence | StreamEnded
 ): Uint8Array {
 	return encoder.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 }
@@ -139,8 +152,14 @@ export class LiveHub {
 	}
 
 	private onAnnouncement(workshopId: string, watched: Watched, payload: string): void {
+		const change = JSON.parse(payload) as Announcement;
+		if (change.what === 'access') {
+			void this.recheckAccess(workshopId, watched, change.ref).catch((error: unknown) =>
+				logError(error, workshopId)
+			);
+			return;
+		}
 		void this.enqueue(workshopId, watched, async () => {
-			const change = JSON.parse(payload) as Announcement;
 			const deltas = await deltasFor(this.db, workshopId, change);
 			if (!deltas) return;
 			const chunks = new Map(
@@ -151,6 +170,27 @@ export class LiveHub {
 			);
 			this.fanOut(watched, (subscriber) => chunks.get(subscriber.audience) ?? null);
 		});
+	}
+
+	/**
+	 * Someone's access ended (`who`: a participant or member; null for the screen link): the streams
+	 * it may concern ask again, and those refused are told why and closed. Phones are asked only
+	 * when the announcement names them, so revoking a screen link costs no query per phone.
+	 */
+	private async recheckAccess(workshopId: string, watched: Watched, who: string | null): Promise<void> {
+		const concerned = [...watched.subscribers].filter((subscriber) =>
+			subscriber.participantId ? subscriber.participantId === who : true
+		);
+		const refused = (
+			await Promise.all(
+				concerned.map(async (subscriber) => ((await subscriber.stillAllowed()) ? [] : [subscriber]))
+			)
+		).flat();
+		for (const subscriber of refused) {
+			subscriber.write(sseEvent('ended', { reason: ACCESS_ENDED[subscriber.audience] }));
+			subscriber.close();
+			this.unsubscribe(workshopId, subscriber);
+		}
 	}
 
 	/**

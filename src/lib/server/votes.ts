@@ -123,8 +123,8 @@ export async function close(db: Handle, voteId: string): Promise<boolean> {
 }
 
 /**
- * The result: once revealed, what the reveal stored; before, the count so far from the ballots the
- * caller may read — the true count for the facilitator (a peek) and for the owner connection.
+ * The result: once revealed, what the reveal stored; before, the count so far — for the facilitator
+ * (a peek) and the owner connection; anyone else counts nothing.
  */
 export function count(db: Handle, vote: Vote): Promise<Tally> {
 	return vote.result ? Promise.resolve(vote.result) : countBallots(db, vote);
@@ -141,7 +141,8 @@ export async function choices(db: Handle, voteId: string): Promise<string[]> {
 
 async function countBallots(db: Handle, vote: Vote, options?: string[]): Promise<Tally> {
 	options ??= await choices(db, vote.id);
-	const ballotsSql = `select choices from ballots where vote_id = $1`;
+	// Choices without who made them: ballots themselves are secret, even from the facilitator.
+	const ballotsSql = `select choices from app.vote_ballots($1) as ballot(choices)`;
 	if (vote.method === 'ranked') {
 		const ballots = await db.query<{ choices: string[] }>(ballotsSql, [vote.id]);
 		return tally(

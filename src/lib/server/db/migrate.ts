@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Handle } from './types';
 import compatSql from './compat.sql?raw';
 
@@ -32,9 +33,27 @@ async function isSupabase(db: Handle): Promise<boolean> {
 	return row?.supabase ?? false;
 }
 
+/** A migration's fingerprint; line endings do not count, so a Windows checkout matches. */
+export function checksum(sql: string): string {
+	return createHash('sha256').update(sql.replace(/\r\n/g, '\n')).digest('hex');
+}
+
+export class ChangedMigrationError extends Error {
+	constructor(changed: Migration[]) {
+		super(
+			`Refusing to start: ${changed.map((m) => `${m.version}_${m.name}.sql`).join(', ')} changed after ` +
+				'this database applied it, so the database does not hold what the file says. A migration that ' +
+				'has been applied is never edited: restore the file and make the change in a new migration.'
+		);
+		this.name = 'ChangedMigrationError';
+	}
+}
+
 /**
  * Applies the pending migrations in one transaction, recording them where the Supabase CLI does,
  * so `supabase migration up` and the app agree. An advisory lock keeps concurrent starts in line.
+ * Each applied file's checksum is kept beside that record; a file edited after it was applied
+ * stops the start-up (one applied before checksums existed, or by the CLI, is trusted once).
  */
 export async function migrate(
 	db: Handle,
@@ -48,19 +67,42 @@ export async function migrate(
 			`create table if not exists supabase_migrations.schema_migrations (
 				version text not null primary key, statements text[], name text)`
 		);
+		await tx.query(
+			`create table if not exists supabase_migrations.cx_checksums (version text primary key, sha256 text not null)`
+		);
 		const done = new Set(
 			(await tx.query<{ version: string }>(`select version from supabase_migrations.schema_migrations`)).map(
 				(row) => row.version
 			)
 		);
+		const known = new Map(
+			(
+				await tx.query<{ version: string; sha256: string }>(
+					`select version, sha256 from supabase_migrations.cx_checksums`
+				)
+			).map((row) => [row.version, row.sha256])
+		);
+		const remember = (migration: Migration) =>
+			tx.query(`insert into supabase_migrations.cx_checksums (version, sha256) values ($1, $2)`, [
+				migration.version,
+				checksum(migration.sql)
+			]);
+		const changed = all.filter(
+			(m) => done.has(m.version) && known.has(m.version) && known.get(m.version) !== checksum(m.sql)
+		);
+		if (changed.length > 0) throw new ChangedMigrationError(changed);
 		const applied: string[] = [];
 		for (const migration of all) {
-			if (done.has(migration.version)) continue;
+			if (done.has(migration.version)) {
+				if (!known.has(migration.version)) await remember(migration);
+				continue;
+			}
 			await tx.exec(migration.sql);
 			await tx.query(
 				`insert into supabase_migrations.schema_migrations (version, name, statements) values ($1, $2, $3)`,
 				[migration.version, migration.name, [migration.sql]]
 			);
+			await remember(migration);
 			applied.push(migration.version);
 		}
 		return { applied, total: done.size + applied.length };

@@ -12,18 +12,27 @@ const RECONNECT_AFTER_2S = new TextEncoder().encode('retry: 2000\n\n');
 
 export const GET: RequestHandler = async ({ params, url, cookies, locals }) => {
 	const code = normaliseJoinCode(params.code);
-	const access = code && (await liveAccess(url.searchParams.get('as'), locals.member, cookies, code));
-	if (!access) error(403, 'Join the workshop (or sign in as its facilitator) to follow it live.');
+	const asked = url.searchParams.get('as');
+	const access = code && (await liveAccess(asked, locals.member, cookies, code));
+	if (!code || !access) error(403, 'Join the workshop (or sign in as its facilitator) to follow it live.');
+	// Asked again whenever the database announces that some access to this workshop ended.
+	const stillAllowed = async () => {
+		const now = await liveAccess(asked, locals.member, cookies, code);
+		return now?.workshopId === access.workshopId && now.audience === access.audience;
+	};
 
 	let unsubscribe: (() => void) | undefined;
 	const stream = new ReadableStream<Uint8Array>({
 		async start(controller) {
 			let open = true;
+			const close = () => {
+				if (open) controller.close();
+				open = false;
+			};
 			const write = (chunk: Uint8Array) => {
 				if (!open) return false;
 				if ((controller.desiredSize ?? 0) < -MAX_BUFFERED_BYTES) {
-					open = false;
-					controller.close();
+					close();
 					return false;
 				}
 				try {
@@ -38,7 +47,9 @@ export const GET: RequestHandler = async ({ params, url, cookies, locals }) => {
 			unsubscribe = await liveHub().subscribe(access.workshopId, {
 				audience: access.audience,
 				participantId: access.participantId,
-				write
+				write,
+				stillAllowed,
+				close
 			});
 		},
 		cancel() {
