@@ -135,7 +135,8 @@ export function storiesSql(count) {
  */
 export async function openPostgres(url) {
 	const { default: postgres } = await import('postgres');
-	const sql = postgres(url, { max: 1, onnotice: () => {} });
+	// The app's tables live in the cx schema (as the app's own connections say).
+	const sql = postgres(url, { max: 1, onnotice: () => {}, connection: { search_path: 'cx, public' } });
 	/** @param {import('postgres').Sql | import('postgres').TransactionSql} on */
 	const queryOn = (on) =>
 		/** @type {Query} */ (
@@ -157,6 +158,7 @@ export async function openPostgres(url) {
 export async function openPglite(dataDir) {
 	const { PGlite } = await import('@electric-sql/pglite');
 	const pg = await PGlite.create(path.join(dataDir, 'pgdata'));
+	await pg.exec('set search_path to cx, public');
 	/** @param {{ query: import('@electric-sql/pglite').PGlite['query'] }} on */
 	const queryOn = (on) => /** @type {Query} */ (async (text, params) => (await on.query(text, params)).rows);
 	return {

@@ -50,9 +50,9 @@ describe.each(engines)('schema on %s', (engine) => {
 	it('has row-level security on every table, and a policy on every table but the secret ones', async () => {
 		const tables = await db.query<{ name: string; rls: boolean; policies: number }>(
 			`select c.relname as name, c.relrowsecurity as rls,
-			        (select count(*)::int from pg_policies p where p.schemaname = 'public' and p.tablename = c.relname) as policies
+			        (select count(*)::int from pg_policies p where p.schemaname = 'cx' and p.tablename = c.relname) as policies
 			 from pg_class c join pg_namespace n on n.oid = c.relnamespace
-			 where n.nspname = 'public' and c.relkind = 'r' order by 1`
+			 where n.nspname = 'cx' and c.relkind = 'r' order by 1`
 		);
 		expect(tables.length).toBeGreaterThanOrEqual(25);
 		for (const table of tables) {
@@ -65,7 +65,7 @@ describe.each(engines)('schema on %s', (engine) => {
 	it('grants nothing on secret tables to request roles', async () => {
 		const grants = await db.query<{ table_name: string }>(
 			`select table_name from information_schema.role_table_grants
-			 where table_schema = 'public' and grantee in ('anon', 'authenticated') and table_name = any ($1)`,
+			 where table_schema = 'cx' and grantee in ('anon', 'authenticated') and table_name = any ($1)`,
 			[SECRET_TABLES]
 		);
 		expect(grants).toEqual([]);

@@ -193,6 +193,27 @@ describe.each(engines)('closed authorisation gaps on %s', (engine) => {
 		expect(await rows(leader, `select id from stories where workshop_id = $1`, [dream.id])).toBe(0);
 	});
 
+	it("nothing in public, the schema Supabase's Data API exposes, is readable or callable by a request", async () => {
+		const relations = await db.query<{ name: string }>(
+			`select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+			 where n.nspname = 'public' and c.relkind in ('r', 'p', 'v', 'm', 'f', 'S')
+			   and (has_table_privilege('anon', c.oid, 'select') or has_table_privilege('authenticated', c.oid, 'select'))`
+		);
+		expect(relations).toEqual([]);
+		const functions = await db.query<{ name: string }>(
+			`select p.proname as name from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+			 where n.nspname = 'public'
+			   and (has_function_privilege('anon', p.oid, 'execute') or has_function_privilege('authenticated', p.oid, 'execute'))`
+		);
+		expect(functions).toEqual([]);
+		// A forged session of an owner finds no table there at all.
+		const owner = asMember(db, ownerA);
+		expect(await rows(owner, `select 1 from information_schema.tables where table_schema = 'public'`)).toBe(
+			0
+		);
+		await expect(owner.query(`select * from public.workshops`)).rejects.toThrow('does not exist');
+	});
+
 	it('no function is callable by PUBLIC, anon calls only what joining needs, and every function has a search_path', async () => {
 		const functions = await db.query<{ name: string; public: boolean; anon: boolean; path: boolean }>(
 			`select p.oid::regprocedure::text as name,

@@ -26,9 +26,9 @@ async function supabase(args: string[], url: string): Promise<string> {
 async function fingerprint(db: Database): Promise<string[]> {
 	const rows = await db.query<{ item: string }>(
 		`select 'column ' || table_name || '.' || column_name || ' ' || data_type as item
-		   from information_schema.columns where table_schema in ('public', 'app')
+		   from information_schema.columns where table_schema in ('cx', 'public', 'app')
 		 union all
-		 select 'policy ' || tablename || ': ' || policyname || ' ' || cmd from pg_policies where schemaname = 'public'
+		 select 'policy ' || tablename || ': ' || policyname || ' ' || cmd from pg_policies where schemaname in ('cx', 'public')
 		 union all
 		 select 'function ' || n.nspname || '.' || p.proname from pg_proc p join pg_namespace n on n.oid = p.pronamespace
 		   where n.nspname in ('app', 'auth')

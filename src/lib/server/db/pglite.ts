@@ -1,5 +1,5 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import type { Database, Handle } from './types';
+import { SEARCH_PATH, type Database, type Handle } from './types';
 import { acquireLock } from './lockfile';
 
 function wrapTransaction(tx: Transaction): Handle {
@@ -32,6 +32,7 @@ export async function openPglite(dataDir: string): Promise<Database> {
 	const release = acquireLock(dataDir);
 	try {
 		const pg = await PGlite.create(`${dataDir}/pgdata`);
+		await pg.exec(`set search_path to ${SEARCH_PATH}`);
 		return wrap(pg, async () => {
 			try {
 				await pg.close();
@@ -50,6 +51,7 @@ export async function openPgliteMemory(
 	snapshot?: Blob | File
 ): Promise<Database & { dump(): Promise<Blob> }> {
 	const pg = await PGlite.create(snapshot ? { loadDataDir: snapshot } : {});
+	await pg.exec(`set search_path to ${SEARCH_PATH}`);
 	return Object.assign(
 		wrap(pg, () => pg.close()),
 		{ dump: () => pg.dumpDataDir('none') }

@@ -1,5 +1,5 @@
 import postgres from 'postgres';
-import type { Database, Handle } from './types';
+import { SEARCH_PATH, type Database, type Handle } from './types';
 
 type Sql = postgres.Sql | postgres.TransactionSql;
 
@@ -22,6 +22,7 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
 	const sql = postgres(url, {
 		max: options.max ?? 10,
 		onnotice: () => {},
+		connection: { search_path: SEARCH_PATH },
 		// Match PGlite, so domain code is engine-blind: bigint counts arrive as numbers, and a string
 		// passed for a json/jsonb parameter is taken as JSON text rather than encoded a second time.
 		types: {

@@ -9,6 +9,12 @@ export interface Handle {
 
 export type Engine = 'pglite' | 'postgres';
 
+/**
+ * Where every connection looks for the app's tables: `cx`, a schema Supabase's Data API does not
+ * expose (see the private_schema migration), then `public`.
+ */
+export const SEARCH_PATH = 'cx, public';
+
 /** The owner connection: migrations, system jobs, and the source of request-scoped handles. */
 export interface Database extends Handle {
 	readonly engine: Engine;
