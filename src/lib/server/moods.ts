@@ -14,6 +14,13 @@ const VOTE_OPENED: Record<VoteSubject, string> = {
 	obstacles: 'Dot voting has opened, so no new obstacles now. Fixes are still welcome.'
 };
 
+/** Why posting is closed (app.posting_closed decides it, for the policies too), in a phone's words. */
+const CLOSED: Record<string, string> = {
+	ended: 'This workshop has ended.',
+	not_open: 'This part of the workshop is not open right now.',
+	paused: PAUSED_REASON
+};
+
 /**
  * Why a participant's post was refused, in words for their phone. `proposing` names what the post
  * proposes, when opening a vote on it closes its proposals.
@@ -24,15 +31,12 @@ export async function closedReason(
 	stage: string,
 	proposing?: VoteSubject
 ): Promise<string> {
-	const [row] = await db.query<{ status: string; stage: string; posting_locked: boolean; voting: boolean }>(
-		`select status, stage, posting_locked, $2::text is not null and app.voting_started(id, $2) as voting
-		 from workshops where id = $1`,
-		[workshopId, proposing ?? null]
+	const [row] = await db.query<{ closed: string | null; voting: boolean }>(
+		`select app.posting_closed($1, $2) as closed, $3::text is not null and app.voting_started($1, $3) as voting`,
+		[workshopId, stage, proposing ?? null]
 	);
-	if (!row || row.status === 'ended') return 'This workshop has ended.';
-	if (row.status !== 'live' || row.stage !== stage) return 'This part of the workshop is not open right now.';
-	if (row.posting_locked) return PAUSED_REASON;
-	if (proposing && row.voting) return VOTE_OPENED[proposing];
+	if (row?.closed) return CLOSED[row.closed] ?? 'This could not be posted.';
+	if (proposing && row?.voting) return VOTE_OPENED[proposing];
 	return 'This could not be posted.';
 }
 

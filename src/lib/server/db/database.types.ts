@@ -43,6 +43,7 @@ export type Database = {
 			my_driven_workshops: { Args: Record<PropertyKey, never>; Returns: string[] };
 			my_orgs: { Args: Record<PropertyKey, never>; Returns: string[] };
 			my_workshop: { Args: Record<PropertyKey, never>; Returns: string };
+			posting_closed: { Args: { stage: string; workshop: string }; Returns: string };
 			posts_hidden: { Args: { workshop: string }; Returns: boolean };
 			propose_rallying_cry: {
 				Args: { p_text: string };
