@@ -4,30 +4,39 @@ import { normaliseJoinCode } from '$lib/joinCode';
 import type { WorkshopState } from '$lib/live';
 import { STAGE_IDS, stagePath } from '$lib/stages';
 import { parseForm, type FormErrors } from '$lib/validation';
-import { error, fail, redirect, type Cookies, type RequestEvent } from '@sveltejs/kit';
+import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import * as v from 'valibot';
-import { system } from './db';
-import { participantAccess } from './liveAccess';
+import type { Handle } from './db';
 import * as participants from './participants';
 import { parseBallot } from './ballotForm';
 import * as votes from './votes';
 import type { MyBallot } from '$lib/ballot';
 import { PAUSED_REASON, type PostingClosedError } from './moods';
 
-/** The participant this phone is in the workshop `rawCode`; to the join page if none. */
-export async function phoneParticipant(cookies: Cookies, rawCode: string): Promise<participants.Participant> {
-	const code = normaliseJoinCode(rawCode);
+/** A phone in a workshop: the participant it is, and database access as that participant. */
+export interface Phone {
+	participant: participants.Participant;
+	db: Handle;
+}
+
+/** The phone asking (resolved by the hooks from its cookie); to the join page if it has not joined. */
+export function phone({ locals, params }: Pick<RequestEvent, 'locals' | 'params'>): Phone {
+	const code = normaliseJoinCode(params.code ?? '');
 	if (!code) error(404, 'That is not a workshop code.');
-	const participant = await participantAccess(cookies, code);
-	if (!participant) redirect(303, `/j/${code}`);
-	return participant;
+	const { participant, participantDb } = locals;
+	if (!participant || !participantDb) redirect(303, `/j/${code}`);
+	return { participant, db: participantDb };
 }
 
 /**
  * Sends a phone that loads a stage's page while the workshop is elsewhere to the right page
  * (phones without JavaScript land there on their next reload).
  */
-export function redirectToStage(code: string, workshop: WorkshopState, pathname: string): void {
+export function redirectToStage(
+	code: string,
+	workshop: Pick<WorkshopState, 'stage' | 'status'>,
+	pathname: string
+): void {
 	const path = stagePath(code, workshop.stage, workshop.status === 'ended');
 	if (path !== pathname) redirect(303, path);
 }
@@ -57,16 +66,11 @@ const Ready = v.object({
 	ready: v.picklist(['yes', 'no'])
 });
 
-export async function readyAction({ request, params, cookies }: RequestEvent) {
-	const participant = await phoneParticipant(cookies, params.code ?? '');
-	const parsed = parseForm(await request.formData(), Ready);
+export async function readyAction(event: RequestEvent) {
+	const { participant, db } = phone(event);
+	const parsed = parseForm(await event.request.formData(), Ready);
 	if (!parsed.ok) return refuse('ready', 400, parsed.errors);
-	await participants.setReady(
-		participants.asParticipant(system(), participant),
-		participant,
-		parsed.data.stage,
-		parsed.data.ready === 'yes'
-	);
+	await participants.setReady(db, participant, parsed.data.stage, parsed.data.ready === 'yes');
 	return { posted: 'ready' };
 }
 
@@ -74,8 +78,8 @@ export async function readyAction({ request, params, cookies }: RequestEvent) {
  * Casts the ballot a form describes on the latest vote about `subject`: null when there is none,
  * else the vote and the parsed form. One transaction, so the identity is switched once, not thrice.
  */
-function castFromForm(participant: participants.Participant, subject: votes.VoteSubject, form: FormData) {
-	return participants.asParticipant(system(), participant).transaction(async (db) => {
+function castFromForm({ participant, db: asPhone }: Phone, subject: votes.VoteSubject, form: FormData) {
+	return asPhone.transaction(async (db) => {
 		const latest = await votes.latest(db, participant.workshopId, subject);
 		if (!latest) return null;
 		const parsed = parseBallot(form, latest, await votes.choices(db, latest.id));
@@ -85,8 +89,8 @@ function castFromForm(participant: participants.Participant, subject: votes.Vote
 }
 
 /** The ballot the server holds for this phone on the latest vote about `subject`. */
-async function standingBallot(participant: participants.Participant, subject: votes.VoteSubject) {
-	return participants.asParticipant(system(), participant).transaction(async (db) => {
+async function standingBallot({ participant, db: asPhone }: Phone, subject: votes.VoteSubject) {
+	return asPhone.transaction(async (db) => {
 		const latest = await votes.latest(db, participant.workshopId, subject);
 		return latest && votes.myBallot(db, participant, latest.id);
 	});
@@ -97,13 +101,13 @@ async function standingBallot(participant: participants.Participant, subject: vo
  * carries the ballot the server still holds, so the phone shows that, not the attempt it refused.
  */
 export function voteAction(subject: votes.VoteSubject) {
-	return async ({ request, params, cookies }: RequestEvent) => {
-		const participant = await phoneParticipant(cookies, params.code ?? '');
-		const form = await request.formData();
+	return async (event: RequestEvent) => {
+		const me = phone(event);
+		const form = await event.request.formData();
 		const refused = async (status: number, message: string) =>
-			refuse('vote', status, { form: message }, {}, { ballot: await standingBallot(participant, subject) });
+			refuse('vote', status, { form: message }, {}, { ballot: await standingBallot(me, subject) });
 		try {
-			const outcome = await castFromForm(participant, subject, form);
+			const outcome = await castFromForm(me, subject, form);
 			if (!outcome) error(404, 'There is no vote to take part in.');
 			const { voteId, parsed } = outcome;
 			// One reason, shown beside the button: a ballot's fields have no messages of their own.

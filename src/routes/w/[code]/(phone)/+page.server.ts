@@ -1,8 +1,6 @@
 import { MOOD_LINE_MAX } from '$lib/stages';
 import * as moods from '$lib/server/moods';
-import * as participants from '$lib/server/participants';
-import { phoneParticipant, readyAction, redirectToStage, refuse, refuseClosed } from '$lib/server/phone';
-import { system } from '$lib/server/db';
+import { phone, readyAction, redirectToStage, refuse, refuseClosed } from '$lib/server/phone';
 import { parseForm, text } from '$lib/validation';
 import * as v from 'valibot';
 import type { Actions, PageServerLoad } from './$types';
@@ -19,20 +17,20 @@ const Mood = v.object({
 });
 
 // The lobby and Explore (and, until they have pages of their own, Grow, Excite and Wrap-up).
-export const load: PageServerLoad = async ({ params, cookies, parent, url }) => {
-	const { code, snapshot } = await parent();
-	redirectToStage(code, snapshot.workshop, url.pathname);
-	const participant = await phoneParticipant(cookies, params.code);
-	return { mood: await moods.mine(participants.asParticipant(system(), participant), participant) };
+export const load: PageServerLoad = async (event) => {
+	const { code, snapshot } = await event.parent();
+	redirectToStage(code, snapshot.workshop, event.url.pathname);
+	const { participant, db } = phone(event);
+	return { mood: await moods.mine(db, participant) };
 };
 
 export const actions: Actions = {
-	mood: async ({ request, params, cookies }) => {
-		const participant = await phoneParticipant(cookies, params.code);
-		const parsed = parseForm(await request.formData(), Mood);
+	mood: async (event) => {
+		const { participant, db } = phone(event);
+		const parsed = parseForm(await event.request.formData(), Mood);
 		if (!parsed.ok) return refuse('mood', 400, parsed.errors, parsed.values);
 		try {
-			await moods.post(participants.asParticipant(system(), participant), participant, {
+			await moods.post(db, participant, {
 				score: parsed.data.score,
 				line: parsed.data.line || null
 			});

@@ -1,11 +1,9 @@
 import { formValues } from '$lib/server/forms';
 import { PostingClosedError } from '$lib/server/moods';
-import * as participants from '$lib/server/participants';
-import { phoneParticipant, readyAction, redirectToStage, refuse, refuseClosed } from '$lib/server/phone';
+import { phone, readyAction, redirectToStage, refuse, refuseClosed } from '$lib/server/phone';
 import * as stories from '$lib/server/stories';
 import * as vision from '$lib/server/vision';
 import { parseStory } from '$lib/server/storyForm';
-import { system } from '$lib/server/db';
 import { REACTION_KINDS, type ReactionKind } from '$lib/stories';
 import { parseForm, text } from '$lib/validation';
 import * as v from 'valibot';
@@ -18,11 +16,10 @@ const Phrase = v.object({ phrase: text('Your phrase', 1, vision.PHRASE_MAX) });
 const REACTION_CHOICES = REACTION_KINDS.flatMap((kind) => [`${kind}:on`, `${kind}:off`]);
 const Reaction = v.object({ id: storyId, reaction: v.picklist(REACTION_CHOICES, 'Unknown reaction.') });
 
-export const load: PageServerLoad = async ({ params, cookies, parent, url }) => {
-	const { code, snapshot } = await parent();
-	redirectToStage(code, snapshot.workshop, url.pathname);
-	const participant = await phoneParticipant(cookies, params.code);
-	const db = participants.asParticipant(system(), participant);
+export const load: PageServerLoad = async (event) => {
+	const { code, snapshot } = await event.parent();
+	redirectToStage(code, snapshot.workshop, event.url.pathname);
+	const { participant, db } = phone(event);
 	return {
 		myStories: await stories.mine(db, participant),
 		myReactions: await stories.myReactions(db, participant),
@@ -32,13 +29,12 @@ export const load: PageServerLoad = async ({ params, cookies, parent, url }) => 
 };
 
 export const actions: Actions = {
-	story: async ({ request, params, cookies }) => {
-		const participant = await phoneParticipant(cookies, params.code);
-		const form = await request.formData();
+	story: async (event) => {
+		const { participant, db } = phone(event);
+		const form = await event.request.formData();
 		const parsed = parseStory(form);
 		if (!parsed.ok) return refuse('story', 400, parsed.errors, parsed.values);
 		const { id, story, idempotencyKey } = parsed.data;
-		const db = participants.asParticipant(system(), participant);
 		try {
 			if (id) await stories.edit(db, participant, id, story);
 			else await stories.post(db, participant, story, idempotencyKey);
@@ -51,25 +47,24 @@ export const actions: Actions = {
 		}
 		return { posted: 'story' };
 	},
-	deleteStory: async ({ request, params, cookies }) => {
-		const participant = await phoneParticipant(cookies, params.code);
-		const parsed = parseForm(await request.formData(), StoryRef);
+	deleteStory: async (event) => {
+		const { participant, db } = phone(event);
+		const parsed = parseForm(await event.request.formData(), StoryRef);
 		if (!parsed.ok) return refuse('deleteStory', 400, parsed.errors);
 		try {
-			await stories.remove(participants.asParticipant(system(), participant), participant, parsed.data.id);
+			await stories.remove(db, participant, parsed.data.id);
 		} catch (err) {
 			if (err instanceof PostingClosedError) return refuseClosed('deleteStory', err, parsed.data);
 			throw err;
 		}
 		return { posted: 'deleted' };
 	},
-	react: async ({ request, params, cookies }) => {
-		const participant = await phoneParticipant(cookies, params.code);
-		const parsed = parseForm(await request.formData(), Reaction);
+	react: async (event) => {
+		const { participant, db } = phone(event);
+		const parsed = parseForm(await event.request.formData(), Reaction);
 		if (!parsed.ok) return refuse('react', 400, parsed.errors);
 		const [kind, on] = parsed.data.reaction.split(':') as [ReactionKind, string];
 		try {
-			const db = participants.asParticipant(system(), participant);
 			await stories.react(db, participant, parsed.data.id, kind, on === 'on');
 		} catch (err) {
 			if (err instanceof stories.StoryRefusedError) {
@@ -79,16 +74,12 @@ export const actions: Actions = {
 		}
 		return { posted: 'reaction' };
 	},
-	phrase: async ({ request, params, cookies }) => {
-		const participant = await phoneParticipant(cookies, params.code);
-		const parsed = parseForm(await request.formData(), Phrase);
+	phrase: async (event) => {
+		const { participant, db } = phone(event);
+		const parsed = parseForm(await event.request.formData(), Phrase);
 		if (!parsed.ok) return refuse('phrase', 400, parsed.errors, parsed.values);
 		try {
-			await vision.addPhrase(
-				participants.asParticipant(system(), participant),
-				participant,
-				parsed.data.phrase
-			);
+			await vision.addPhrase(db, participant, parsed.data.phrase);
 		} catch (err) {
 			if (err instanceof PostingClosedError) return refuseClosed('phrase', err, parsed.data);
 			throw err;

@@ -1,18 +1,9 @@
 import { rejectForm } from '$lib/server/forms';
 import { PostingClosedError } from '$lib/server/moods';
-import * as participants from '$lib/server/participants';
-import {
-	phoneParticipant,
-	readyAction,
-	redirectToStage,
-	refuse,
-	refuseClosed,
-	voteAction
-} from '$lib/server/phone';
+import { phone, readyAction, redirectToStage, refuse, refuseClosed, voteAction } from '$lib/server/phone';
 import * as rallyingCries from '$lib/server/rallyingCries';
 import * as vision from '$lib/server/vision';
 import * as votes from '$lib/server/votes';
-import { system } from '$lib/server/db';
 import { parseForm, text } from '$lib/validation';
 import * as v from 'valibot';
 import type { Actions, PageServerLoad } from './$types';
@@ -40,24 +31,23 @@ const Check = v.object({
 	reason: v.optional(v.union([v.literal(''), text('Your reason', 1, 280)]), '')
 });
 
-export const load: PageServerLoad = async ({ params, cookies, parent, url }) => {
-	const { code, snapshot } = await parent();
-	redirectToStage(code, snapshot.workshop, url.pathname);
-	const participant = await phoneParticipant(cookies, params.code);
+export const load: PageServerLoad = async (event) => {
+	const { code, snapshot } = await event.parent();
+	redirectToStage(code, snapshot.workshop, event.url.pathname);
+	const { participant, db } = phone(event);
 	const vote = snapshot.excite.vote;
-	return participants.asParticipant(system(), participant).transaction(async (db) => ({
-		myBallot: vote ? await votes.myBallot(db, participant, vote.id) : null,
-		myCheck: await vision.myCheck(db, participant)
+	return db.transaction(async (tx) => ({
+		myBallot: vote ? await votes.myBallot(tx, participant, vote.id) : null,
+		myCheck: await vision.myCheck(tx, participant)
 	}));
 };
 
 export const actions: Actions = {
-	propose: async ({ request, params, cookies }) => {
-		const participant = await phoneParticipant(cookies, params.code);
-		const parsed = parseForm(await request.formData(), Proposal);
+	propose: async (event) => {
+		const { participant, db } = phone(event);
+		const parsed = parseForm(await event.request.formData(), Proposal);
 		if (!parsed.ok) return refuse('propose', 400, parsed.errors, parsed.values);
 		try {
-			const db = participants.asParticipant(system(), participant);
 			const { merged } = await rallyingCries.propose(db, participant, parsed.data.cry);
 			return { posted: 'cry', merged };
 		} catch (err) {
@@ -66,12 +56,11 @@ export const actions: Actions = {
 		}
 	},
 	vote: voteAction('rallying_cry'),
-	amend: async ({ request, params, cookies }) => {
-		const participant = await phoneParticipant(cookies, params.code);
-		const parsed = parseForm(await request.formData(), Amendment);
+	amend: async (event) => {
+		const { participant, db } = phone(event);
+		const parsed = parseForm(await event.request.formData(), Amendment);
 		if (!parsed.ok) return rejectForm(400, parsed.errors, parsed.values);
 		try {
-			const db = participants.asParticipant(system(), participant);
 			await vision.proposeAmendment(db, participant, parsed.data.target || null, parsed.data.proposed);
 		} catch (err) {
 			// Keyed by the form, so the panel shows it beside the button that sent it.
@@ -80,12 +69,11 @@ export const actions: Actions = {
 		}
 		return { posted: 'amendment' };
 	},
-	check: async ({ request, params, cookies }) => {
-		const participant = await phoneParticipant(cookies, params.code);
-		const parsed = parseForm(await request.formData(), Check);
+	check: async (event) => {
+		const { participant, db } = phone(event);
+		const parsed = parseForm(await event.request.formData(), Check);
 		if (!parsed.ok) return rejectForm(400, parsed.errors, parsed.values);
 		try {
-			const db = participants.asParticipant(system(), participant);
 			const { version, stance, reason } = parsed.data;
 			await vision.setCheck(db, participant, { version, stance, reason: reason || null });
 		} catch (err) {

@@ -1,16 +1,9 @@
-import { system } from '$lib/server/db';
+import type { Handle } from '$lib/server/db';
 import { formValues } from '$lib/server/forms';
 import { PostingClosedError } from '$lib/server/moods';
 import * as obstacles from '$lib/server/obstacles';
 import * as participants from '$lib/server/participants';
-import {
-	phoneParticipant,
-	readyAction,
-	redirectToStage,
-	refuse,
-	refuseClosed,
-	voteAction
-} from '$lib/server/phone';
+import { phone, readyAction, redirectToStage, refuse, refuseClosed, voteAction } from '$lib/server/phone';
 import * as votes from '$lib/server/votes';
 import { parseForm, text } from '$lib/validation';
 import type { RequestEvent } from '@sveltejs/kit';
@@ -25,11 +18,10 @@ const Schemas = {
 	fix: v.object({ id, fix: text('The fix', 1, 280) })
 };
 
-export const load: PageServerLoad = async ({ params, cookies, parent, url }) => {
-	const { code, snapshot } = await parent();
-	redirectToStage(code, snapshot.workshop, url.pathname);
-	const participant = await phoneParticipant(cookies, params.code);
-	const db = participants.asParticipant(system(), participant);
+export const load: PageServerLoad = async (event) => {
+	const { code, snapshot } = await event.parent();
+	redirectToStage(code, snapshot.workshop, event.url.pathname);
+	const { participant, db } = phone(event);
 	const vote = snapshot.grow.vote;
 	const mine = await db.query<{ id: string }>(`select id from obstacles where participant_id = $1`, [
 		participant.id
@@ -42,24 +34,20 @@ export const load: PageServerLoad = async ({ params, cookies, parent, url }) => 
 
 /** Runs a participant's Grow action, turning a refusal into words for the phone. */
 async function act<T extends keyof typeof Schemas>(
-	{ request, params, cookies }: RequestEvent,
+	event: RequestEvent,
 	kind: T,
 	run: (
-		db: ReturnType<typeof participants.asParticipant>,
+		db: Handle,
 		me: participants.Participant,
 		input: v.InferOutput<(typeof Schemas)[T]>
 	) => Promise<unknown>
 ) {
-	const participant = await phoneParticipant(cookies, params.code ?? '');
-	const form = await request.formData();
+	const { participant, db } = phone(event);
+	const form = await event.request.formData();
 	const parsed = parseForm(form, Schemas[kind] as v.ObjectSchema<v.ObjectEntries, undefined>);
 	if (!parsed.ok) return refuse(kind, 400, parsed.errors, parsed.values);
 	try {
-		await run(
-			participants.asParticipant(system(), participant),
-			participant,
-			parsed.data as v.InferOutput<(typeof Schemas)[T]>
-		);
+		await run(db, participant, parsed.data as v.InferOutput<(typeof Schemas)[T]>);
 	} catch (err) {
 		if (err instanceof PostingClosedError) return refuseClosed(kind, err, formValues(form));
 		throw err;
