@@ -3,15 +3,16 @@
 import { normaliseJoinCode } from '$lib/joinCode';
 import type { WorkshopState } from '$lib/live';
 import { STAGE_IDS, stagePath } from '$lib/stages';
-import { parseForm, type FormErrors } from '$lib/validation';
+import { parseForm, type FormErrors, type FormResult } from '$lib/validation';
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import * as v from 'valibot';
 import type { Handle } from './db';
+import { formValues } from './forms';
 import * as participants from './participants';
 import { parseBallot } from './ballotForm';
 import * as votes from './votes';
 import type { MyBallot } from '$lib/ballot';
-import { PAUSED_REASON, type PostingClosedError } from './moods';
+import { PAUSED_REASON, PostingClosedError } from './moods';
 
 /** A phone in a workshop: the participant it is, and database access as that participant. */
 export interface Phone {
@@ -46,7 +47,7 @@ export function redirectToStage(
  * beside the button that was pressed. `paused` marks a post refused while the facilitator had paused
  * posting: the page drops that reason once posting resumes.
  */
-export function refuse(
+function refuse(
 	action: string,
 	status: number,
 	errors: FormErrors,
@@ -57,8 +58,44 @@ export function refuse(
 }
 
 /** A refusal because the stage is not open for posting (paused, moved on, ended). */
-export function refuseClosed(action: string, err: PostingClosedError, values: Record<string, string> = {}) {
+function refuseClosed(action: string, err: PostingClosedError, values: Record<string, string>) {
 	return refuse(action, 409, { form: err.message }, values, { paused: err.message === PAUSED_REASON });
+}
+
+/** What makes one phone form's action; the rest is the same for every form. */
+export interface PhoneForm<Input, Answer extends Record<string, unknown>> {
+	/** The form's name: a refusal carries it, so the page shows the reason beside that form's button. */
+	form: string;
+	/** Checks every posted field (whatever a phone sends is untrusted), with words for each refusal. */
+	parse: (form: FormData) => FormResult<Input>;
+	/** Does what the form asks, as the participant; its answer is what the page shows after posting. */
+	run: (db: Handle, participant: participants.Participant, input: Input) => Promise<Answer>;
+	/** The domain's own refusals, answered 409 with their message (a closed stage always is). */
+	refusals?: readonly (abstract new (...args: never[]) => Error)[];
+}
+
+/**
+ * A phone's form action: the phone asking (else to the join page), its form checked (400 with the
+ * words for each field), then `run` as the participant. A stage closed for posting, or one of
+ * `refusals`, is answered 409 beside the form's button; every refusal carries what was sent back,
+ * so nothing typed is lost.
+ */
+export function phoneAction<Input, Answer extends Record<string, unknown>>(spec: PhoneForm<Input, Answer>) {
+	return async (event: RequestEvent) => {
+		const { participant, db } = phone(event);
+		const form = await event.request.formData();
+		const parsed = spec.parse(form);
+		if (!parsed.ok) return refuse(spec.form, 400, parsed.errors, parsed.values);
+		try {
+			return await spec.run(db, participant, parsed.data);
+		} catch (err) {
+			if (err instanceof PostingClosedError) return refuseClosed(spec.form, err, formValues(form));
+			if (spec.refusals?.some((refusal) => err instanceof refusal)) {
+				return refuse(spec.form, 409, { form: (err as Error).message }, formValues(form));
+			}
+			throw err;
+		}
+	};
 }
 
 const Ready = v.object({
@@ -66,13 +103,15 @@ const Ready = v.object({
 	ready: v.picklist(['yes', 'no'])
 });
 
-export async function readyAction(event: RequestEvent) {
-	const { participant, db } = phone(event);
-	const parsed = parseForm(await event.request.formData(), Ready);
-	if (!parsed.ok) return refuse('ready', 400, parsed.errors);
-	await participants.setReady(db, participant, parsed.data.stage, parsed.data.ready === 'yes');
-	return { posted: 'ready' };
-}
+/** "Ready to move on", offered on every stage's page. */
+export const readyAction = phoneAction({
+	form: 'ready',
+	parse: (form) => parseForm(form, Ready),
+	run: async (db, participant, { stage, ready }) => {
+		await participants.setReady(db, participant, stage, ready === 'yes');
+		return { posted: 'ready' };
+	}
+});
 
 /**
  * Casts the ballot a form describes on the latest vote about `subject`: null when there is none,

@@ -1,6 +1,6 @@
 import { MOOD_LINE_MAX } from '$lib/stages';
 import * as moods from '$lib/server/moods';
-import { phone, readyAction, redirectToStage, refuse, refuseClosed } from '$lib/server/phone';
+import { phone, phoneAction, readyAction, redirectToStage } from '$lib/server/phone';
 import { parseForm, text } from '$lib/validation';
 import * as v from 'valibot';
 import type { Actions, PageServerLoad } from './$types';
@@ -25,21 +25,13 @@ export const load: PageServerLoad = async (event) => {
 };
 
 export const actions: Actions = {
-	mood: async (event) => {
-		const { participant, db } = phone(event);
-		const parsed = parseForm(await event.request.formData(), Mood);
-		if (!parsed.ok) return refuse('mood', 400, parsed.errors, parsed.values);
-		try {
-			await moods.post(db, participant, {
-				score: parsed.data.score,
-				line: parsed.data.line || null
-			});
-		} catch (err) {
-			if (err instanceof moods.PostingClosedError)
-				return refuseClosed('mood', err, { line: parsed.data.line });
-			throw err;
+	mood: phoneAction({
+		form: 'mood',
+		parse: (form) => parseForm(form, Mood),
+		run: async (db, participant, { score, line }) => {
+			await moods.post(db, participant, { score, line: line || null });
+			return { posted: 'mood' };
 		}
-		return { posted: 'mood' };
-	},
+	}),
 	ready: readyAction
 };

@@ -1,6 +1,4 @@
-import { formValues } from '$lib/server/forms';
-import { PostingClosedError } from '$lib/server/moods';
-import { phone, readyAction, redirectToStage, refuse, refuseClosed } from '$lib/server/phone';
+import { phone, phoneAction, readyAction, redirectToStage } from '$lib/server/phone';
 import * as stories from '$lib/server/stories';
 import * as vision from '$lib/server/vision';
 import { parseStory } from '$lib/server/storyForm';
@@ -29,62 +27,41 @@ export const load: PageServerLoad = async (event) => {
 };
 
 export const actions: Actions = {
-	story: async (event) => {
-		const { participant, db } = phone(event);
-		const form = await event.request.formData();
-		const parsed = parseStory(form);
-		if (!parsed.ok) return refuse('story', 400, parsed.errors, parsed.values);
-		const { id, story, idempotencyKey } = parsed.data;
-		try {
+	story: phoneAction({
+		form: 'story',
+		parse: parseStory,
+		refusals: [stories.StoryRefusedError],
+		run: async (db, participant, { id, story, idempotencyKey }) => {
 			if (id) await stories.edit(db, participant, id, story);
 			else await stories.post(db, participant, story, idempotencyKey);
-		} catch (err) {
-			if (err instanceof PostingClosedError) return refuseClosed('story', err, formValues(form));
-			if (err instanceof stories.StoryRefusedError) {
-				return refuse('story', 409, { form: err.message }, formValues(form));
-			}
-			throw err;
+			return { posted: 'story' };
 		}
-		return { posted: 'story' };
-	},
-	deleteStory: async (event) => {
-		const { participant, db } = phone(event);
-		const parsed = parseForm(await event.request.formData(), StoryRef);
-		if (!parsed.ok) return refuse('deleteStory', 400, parsed.errors);
-		try {
-			await stories.remove(db, participant, parsed.data.id);
-		} catch (err) {
-			if (err instanceof PostingClosedError) return refuseClosed('deleteStory', err, parsed.data);
-			throw err;
+	}),
+	deleteStory: phoneAction({
+		form: 'deleteStory',
+		parse: (form) => parseForm(form, StoryRef),
+		run: async (db, participant, { id }) => {
+			await stories.remove(db, participant, id);
+			return { posted: 'deleted' };
 		}
-		return { posted: 'deleted' };
-	},
-	react: async (event) => {
-		const { participant, db } = phone(event);
-		const parsed = parseForm(await event.request.formData(), Reaction);
-		if (!parsed.ok) return refuse('react', 400, parsed.errors);
-		const [kind, on] = parsed.data.reaction.split(':') as [ReactionKind, string];
-		try {
-			await stories.react(db, participant, parsed.data.id, kind, on === 'on');
-		} catch (err) {
-			if (err instanceof stories.StoryRefusedError) {
-				return refuse('react', 409, { form: err.message }, { id: parsed.data.id });
-			}
-			throw err;
+	}),
+	react: phoneAction({
+		form: 'react',
+		parse: (form) => parseForm(form, Reaction),
+		refusals: [stories.StoryRefusedError],
+		run: async (db, participant, { id, reaction }) => {
+			const [kind, on] = reaction.split(':') as [ReactionKind, string];
+			await stories.react(db, participant, id, kind, on === 'on');
+			return { posted: 'reaction' };
 		}
-		return { posted: 'reaction' };
-	},
-	phrase: async (event) => {
-		const { participant, db } = phone(event);
-		const parsed = parseForm(await event.request.formData(), Phrase);
-		if (!parsed.ok) return refuse('phrase', 400, parsed.errors, parsed.values);
-		try {
-			await vision.addPhrase(db, participant, parsed.data.phrase);
-		} catch (err) {
-			if (err instanceof PostingClosedError) return refuseClosed('phrase', err, parsed.data);
-			throw err;
+	}),
+	phrase: phoneAction({
+		form: 'phrase',
+		parse: (form) => parseForm(form, Phrase),
+		run: async (db, participant, { phrase }) => {
+			await vision.addPhrase(db, participant, phrase);
+			return { posted: 'phrase' };
 		}
-		return { posted: 'phrase' };
-	},
+	}),
 	ready: readyAction
 };

@@ -1,6 +1,4 @@
-import { rejectForm } from '$lib/server/forms';
-import { PostingClosedError } from '$lib/server/moods';
-import { phone, readyAction, redirectToStage, refuse, refuseClosed, voteAction } from '$lib/server/phone';
+import { phone, phoneAction, readyAction, redirectToStage, voteAction } from '$lib/server/phone';
 import * as rallyingCries from '$lib/server/rallyingCries';
 import * as vision from '$lib/server/vision';
 import * as votes from '$lib/server/votes';
@@ -43,49 +41,30 @@ export const load: PageServerLoad = async (event) => {
 };
 
 export const actions: Actions = {
-	propose: async (event) => {
-		const { participant, db } = phone(event);
-		const parsed = parseForm(await event.request.formData(), Proposal);
-		if (!parsed.ok) return refuse('propose', 400, parsed.errors, parsed.values);
-		try {
-			const { merged } = await rallyingCries.propose(db, participant, parsed.data.cry);
+	propose: phoneAction({
+		form: 'propose',
+		parse: (form) => parseForm(form, Proposal),
+		run: async (db, participant, { cry }) => {
+			const { merged } = await rallyingCries.propose(db, participant, cry);
 			return { posted: 'cry', merged };
-		} catch (err) {
-			if (err instanceof PostingClosedError) return refuseClosed('propose', err, { cry: parsed.data.cry });
-			throw err;
 		}
-	},
+	}),
 	vote: voteAction('rallying_cry'),
-	amend: async (event) => {
-		const { participant, db } = phone(event);
-		const parsed = parseForm(await event.request.formData(), Amendment);
-		if (!parsed.ok) return rejectForm(400, parsed.errors, parsed.values);
-		try {
-			await vision.proposeAmendment(db, participant, parsed.data.target || null, parsed.data.proposed);
-		} catch (err) {
-			// Keyed by the form, so the panel shows it beside the button that sent it.
-			if (err instanceof PostingClosedError) return rejectForm(409, { amend: err.message }, parsed.data);
-			throw err;
+	amend: phoneAction({
+		form: 'amend',
+		parse: (form) => parseForm(form, Amendment),
+		run: async (db, participant, { target, proposed }) => {
+			await vision.proposeAmendment(db, participant, target || null, proposed);
+			return { posted: 'amendment' };
 		}
-		return { posted: 'amendment' };
-	},
-	check: async (event) => {
-		const { participant, db } = phone(event);
-		const parsed = parseForm(await event.request.formData(), Check);
-		if (!parsed.ok) return rejectForm(400, parsed.errors, parsed.values);
-		try {
-			const { version, stance, reason } = parsed.data;
+	}),
+	check: phoneAction({
+		form: 'check',
+		parse: (form) => parseForm(form, Check),
+		run: async (db, participant, { version, stance, reason }) => {
 			await vision.setCheck(db, participant, { version, stance, reason: reason || null });
-		} catch (err) {
-			if (err instanceof PostingClosedError)
-				return rejectForm(
-					409,
-					{ check: err.message },
-					{ stance: parsed.data.stance, reason: parsed.data.reason }
-				);
-			throw err;
+			return { posted: 'check' };
 		}
-		return { posted: 'check' };
-	},
+	}),
 	ready: readyAction
 };
