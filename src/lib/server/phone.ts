@@ -2,15 +2,17 @@
 // the "ready to move on" mark, which each stage's page offers.
 import { normaliseJoinCode } from '$lib/joinCode';
 import type { WorkshopState } from '$lib/live';
+import { PHONE_DATA } from '$lib/phoneData';
 import { STAGE_IDS, stagePath } from '$lib/stages';
 import { parseForm, type FormErrors, type FormResult } from '$lib/validation';
-import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import { error, fail, redirect, type RequestEvent, type ServerLoadEvent } from '@sveltejs/kit';
 import * as v from 'valibot';
 import type { Handle } from './db';
 import { formValues } from './forms';
 import * as participants from './participants';
 import { parseBallot } from './ballotForm';
 import * as votes from './votes';
+import * as workshops from './workshops';
 import type { MyBallot } from '$lib/ballot';
 import { PAUSED_REASON, PostingClosedError } from './moods';
 
@@ -40,6 +42,26 @@ export function redirectToStage(
 ): void {
 	const path = stagePath(code, workshop.stage, workshop.status === 'ended');
 	if (path !== pathname) redirect(303, path);
+}
+
+/**
+ * Loads a stage's page for the phone asking: on the page for the workshop's stage (else there), the
+ * stages it is ready in (the layout shows that mark), and what `mine` reads of its own, all in one
+ * transaction as the participant. It never asks for the layout's data (`parent()` would rebuild the
+ * live snapshot on the server), so a post reloads this alone (see `PHONE_DATA`).
+ */
+export async function loadPhonePage<Mine extends Record<string, unknown>>(
+	event: ServerLoadEvent,
+	mine: (db: Handle, participant: participants.Participant) => Promise<Mine>
+): Promise<Mine & { readyStages: string[] }> {
+	event.depends(PHONE_DATA);
+	const { participant, db } = phone(event);
+	return db.transaction(async (tx) => {
+		const workshop = await workshops.stageOf(tx, participant.workshopId);
+		if (!workshop) error(404, 'This workshop no longer exists.');
+		redirectToStage(participant.joinCode, workshop, event.url.pathname);
+		return { ...(await mine(tx, participant)), readyStages: await participants.readyStages(tx, participant) };
+	});
 }
 
 /**

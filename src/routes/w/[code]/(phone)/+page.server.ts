@@ -1,6 +1,6 @@
 import { MOOD_LINE_MAX } from '$lib/stages';
 import * as moods from '$lib/server/moods';
-import { phone, phoneAction, readyAction, redirectToStage } from '$lib/server/phone';
+import { loadPhonePage, phoneAction, readyAction } from '$lib/server/phone';
 import { parseForm, text } from '$lib/validation';
 import * as v from 'valibot';
 import type { Actions, PageServerLoad } from './$types';
@@ -17,12 +17,8 @@ const Mood = v.object({
 });
 
 // The lobby and Explore (and, until they have pages of their own, Grow, Excite and Wrap-up).
-export const load: PageServerLoad = async (event) => {
-	const { code, snapshot } = await event.parent();
-	redirectToStage(code, snapshot.workshop, event.url.pathname);
-	const { participant, db } = phone(event);
-	return { mood: await moods.mine(db, participant) };
-};
+export const load: PageServerLoad = (event) =>
+	loadPhonePage(event, async (db, participant) => ({ mood: await moods.mine(db, participant) }));
 
 export const actions: Actions = {
 	mood: phoneAction({

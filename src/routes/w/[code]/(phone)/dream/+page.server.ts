@@ -1,4 +1,4 @@
-import { phone, phoneAction, readyAction, redirectToStage } from '$lib/server/phone';
+import { loadPhonePage, phoneAction, readyAction } from '$lib/server/phone';
 import * as stories from '$lib/server/stories';
 import * as vision from '$lib/server/vision';
 import { parseStory } from '$lib/server/storyForm';
@@ -14,17 +14,13 @@ const Phrase = v.object({ phrase: text('Your phrase', 1, vision.PHRASE_MAX) });
 const REACTION_CHOICES = REACTION_KINDS.flatMap((kind) => [`${kind}:on`, `${kind}:off`]);
 const Reaction = v.object({ id: storyId, reaction: v.picklist(REACTION_CHOICES, 'Unknown reaction.') });
 
-export const load: PageServerLoad = async (event) => {
-	const { code, snapshot } = await event.parent();
-	redirectToStage(code, snapshot.workshop, event.url.pathname);
-	const { participant, db } = phone(event);
-	return {
+export const load: PageServerLoad = (event) =>
+	loadPhonePage(event, async (db, participant) => ({
 		myStories: await stories.mine(db, participant),
 		myReactions: await stories.myReactions(db, participant),
 		// A fresh idempotency key per page render, so a resent form (no JavaScript) is stored once.
 		storyKey: crypto.randomUUID()
-	};
-};
+	}));
 
 export const actions: Actions = {
 	story: phoneAction({

@@ -1,4 +1,4 @@
-import { phone, phoneAction, readyAction, redirectToStage, voteAction } from '$lib/server/phone';
+import { loadPhonePage, phoneAction, readyAction, voteAction } from '$lib/server/phone';
 import * as rallyingCries from '$lib/server/rallyingCries';
 import * as vision from '$lib/server/vision';
 import * as votes from '$lib/server/votes';
@@ -29,16 +29,14 @@ const Check = v.object({
 	reason: v.optional(v.union([v.literal(''), text('Your reason', 1, 280)]), '')
 });
 
-export const load: PageServerLoad = async (event) => {
-	const { code, snapshot } = await event.parent();
-	redirectToStage(code, snapshot.workshop, event.url.pathname);
-	const { participant, db } = phone(event);
-	const vote = snapshot.excite.vote;
-	return db.transaction(async (tx) => ({
-		myBallot: vote ? await votes.myBallot(tx, participant, vote.id) : null,
-		myCheck: await vision.myCheck(tx, participant)
-	}));
-};
+export const load: PageServerLoad = (event) =>
+	loadPhonePage(event, async (db, participant) => {
+		const vote = await votes.latest(db, participant.workshopId, 'rallying_cry');
+		return {
+			myBallot: vote ? await votes.myBallot(db, participant, vote.id) : null,
+			myCheck: await vision.myCheck(db, participant)
+		};
+	});
 
 export const actions: Actions = {
 	propose: phoneAction({

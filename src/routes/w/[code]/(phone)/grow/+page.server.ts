@@ -1,5 +1,5 @@
 import * as obstacles from '$lib/server/obstacles';
-import { phone, phoneAction, readyAction, redirectToStage, voteAction } from '$lib/server/phone';
+import { loadPhonePage, phoneAction, readyAction, voteAction } from '$lib/server/phone';
 import * as votes from '$lib/server/votes';
 import { parseForm, text } from '$lib/validation';
 import * as v from 'valibot';
@@ -11,19 +11,17 @@ const FromStory = v.object({ story: id });
 const Withdrawal = v.object({ id });
 const Fix = v.object({ id, fix: text('The fix', 1, 280) });
 
-export const load: PageServerLoad = async (event) => {
-	const { code, snapshot } = await event.parent();
-	redirectToStage(code, snapshot.workshop, event.url.pathname);
-	const { participant, db } = phone(event);
-	const vote = snapshot.grow.vote;
-	const mine = await db.query<{ id: string }>(`select id from obstacles where participant_id = $1`, [
-		participant.id
-	]);
-	return {
-		myObstacles: mine.map((row) => row.id),
-		myBallot: vote ? await votes.myBallot(db, participant, vote.id) : null
-	};
-};
+export const load: PageServerLoad = (event) =>
+	loadPhonePage(event, async (db, participant) => {
+		const vote = await votes.latest(db, participant.workshopId, 'obstacles');
+		const mine = await db.query<{ id: string }>(`select id from obstacles where participant_id = $1`, [
+			participant.id
+		]);
+		return {
+			myObstacles: mine.map((row) => row.id),
+			myBallot: vote ? await votes.myBallot(db, participant, vote.id) : null
+		};
+	});
 
 export const actions: Actions = {
 	obstacle: phoneAction({
