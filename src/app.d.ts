@@ -1,5 +1,6 @@
 import type { Member } from '$lib/server/accounts';
 import type { Handle as DbHandle } from '$lib/server/db';
+import type { Participant } from '$lib/server/participants';
 
 declare global {
 	namespace App {
@@ -8,6 +9,13 @@ declare global {
 			member: Member | null;
 			/** Database access as this request's identity (the member, else anonymous): RLS applies. */
 			db: DbHandle;
+			/**
+			 * On a workshop's phone pages and its charter: the phone asking, by its cookie for that join
+			 * code, or null. Elsewhere always null.
+			 */
+			participant: Participant | null;
+			/** Database access as that participant (RLS applies), or null when there is none. */
+			participantDb: DbHandle | null;
 		}
 		interface PageData {
 			member?: { id: string; displayName: string; memberships: Member['memberships'] } | null;

@@ -1,9 +1,12 @@
 import { env } from '$env/dynamic/private';
 import { env as publicEnv } from '$env/dynamic/public';
 import * as accounts from '$lib/server/accounts';
+import { normaliseJoinCode } from '$lib/joinCode';
 import { SESSION_COOKIE } from '$lib/server/cookies';
 import { asIdentity, system } from '$lib/server/db';
 import { ANONYMOUS } from '$lib/server/db/types';
+import { participantAccess } from '$lib/server/liveAccess';
+import { asParticipant } from '$lib/server/participants';
 import { start } from '$lib/server/startup';
 import { supabaseConfig, verifiedUserId } from '$lib/server/supabaseAuth';
 import { redirect, type Handle, type ServerInit } from '@sveltejs/kit';
@@ -28,6 +31,22 @@ const identity: Handle = async ({ event, resolve }) => {
 		system(),
 		event.locals.member ? { role: 'authenticated', sub: event.locals.member.id, kind: 'member' } : ANONYMOUS
 	);
+	return resolve(event);
+};
+
+/** A workshop's pages for its phones (each stage's page) and its charter, which a phone may read. */
+const PHONE_ROUTES = /^\/w\/\[code\]\/(\(phone\)|charter)/;
+
+/**
+ * Resolves which participant a phone is, from its cookie for the workshop's code, once per request:
+ * its pages' loads and actions read it from `locals`. (The live stream checks for itself, and again
+ * whenever some access ends.)
+ */
+const phone: Handle = async ({ event, resolve }) => {
+	const code = PHONE_ROUTES.test(event.route.id ?? '') ? normaliseJoinCode(event.params.code ?? '') : null;
+	const participant = code ? await participantAccess(event.cookies, code) : null;
+	event.locals.participant = participant;
+	event.locals.participantDb = participant && asParticipant(system(), participant);
 	return resolve(event);
 };
 
@@ -65,4 +84,4 @@ const headers: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(identity, guard, headers);
+export const handle = sequence(identity, guard, phone, headers);

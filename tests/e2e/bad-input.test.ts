@@ -110,6 +110,28 @@ describe('bad input gets a clear 4xx', () => {
 		expect(await refused.text()).toContain('Only owners invite people');
 	});
 
+	it("a phone's posts validate their fields beside the form, and a phone that has not joined is sent to join", async () => {
+		const joined = await post('/j/DEMO42', form({ display_name: 'Eve' }));
+		expect(joined.status).toBe(303);
+		const cookie = joined.headers.get('set-cookie')!.split(';')[0]!;
+		expect(cookie).toMatch(/^cx_p_DEMO42=/);
+
+		const unknown = await post('/w/DEMO42?/ready', form({ stage: 'lobby', ready: 'yes', who: 'else' }), {
+			cookie
+		});
+		expect(unknown.status).toBe(400);
+		expect(await unknown.text()).toContain('Unexpected field');
+		const badStage = await post('/w/DEMO42?/ready', form({ stage: 'nowhere', ready: 'yes' }), { cookie });
+		expect(badStage.status).toBe(400);
+		const ready = await post('/w/DEMO42?/ready', form({ stage: 'lobby', ready: 'yes' }), { cookie });
+		expect(ready.status).toBe(200);
+		expect(await ready.text()).toContain('Ready — tap to undo');
+
+		const stranger = await post('/w/DEMO42?/ready', form({ stage: 'lobby', ready: 'yes' }));
+		expect(stranger.status).toBe(303);
+		expect(stranger.headers.get('location')).toBe('/j/DEMO42');
+	});
+
 	it('a forged or garbage session cookie is simply signed out', async () => {
 		const response = await fetch(server.url + '/workshops', {
 			redirect: 'manual',

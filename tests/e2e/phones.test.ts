@@ -3,7 +3,7 @@
 // caused it, hidden-until-reveal said where it matters, a story typed offline sent by itself when
 // the connection is back, dots placed and a ranking made by tapping, and a phone without JavaScript
 // that still votes. PHONE_SHOTS=<folder> saves a picture of each state at 320×568 and 390×844.
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page, Route } from 'playwright-core';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
@@ -42,6 +42,36 @@ function overflow(page: Page): Promise<string[]> {
 		return wide;
 	});
 }
+
+/**
+ * The page data a phone fetches while `act` runs: for each fetch, which loads it asked the server to
+ * run (a digit each: the root layout, the phone's layout with the live snapshot, the page), and
+ * whether a live snapshot came back. Each fetch passes through here before the page sees it.
+ */
+async function dataFetches(
+	page: Page,
+	act: () => Promise<void>
+): Promise<{ ran: string; snapshot: boolean }[]> {
+	const fetched: { ran: string; snapshot: boolean }[] = [];
+	const DATA = /\/__data\.json(\?|$)/;
+	const pass = async (route: Route) => {
+		const response = await route.fetch();
+		const body = await response.text();
+		const ran = new URL(route.request().url()).searchParams.get('x-sveltekit-invalidated') ?? '';
+		fetched.push({ ran, snapshot: body.includes('"snapshot"') });
+		await route.fulfill({ response, body });
+	};
+	await page.route(DATA, pass);
+	try {
+		await act();
+	} finally {
+		await page.unroute(DATA, pass);
+	}
+	return fetched;
+}
+
+/** After a post, a phone reloads its page's own data alone: no snapshot rebuilt to be thrown away. */
+const OWN_DATA_ONLY = [{ ran: expect.stringMatching(/^0+1$/), snapshot: false }];
 
 describe.skipIf(!chromium)('phones at 320 px in Chromium', () => {
 	const suite = browserSuite(chromium!);
@@ -112,9 +142,12 @@ describe.skipIf(!chromium)('phones at 320 px in Chromium', () => {
 		await heading(ana, 'Lobby').waitFor();
 		await ana.getByText(`You're in, ${LONG_NAME}.`).waitFor();
 
-		await ana.getByRole('button', { name: "I'm ready to start" }).click();
 		const ready = ana.getByRole('button', { name: /Ready — tap to undo/ });
-		await ready.waitFor();
+		const readying = await dataFetches(ana, async () => {
+			await ana.getByRole('button', { name: "I'm ready to start" }).click();
+			await ready.waitFor();
+		});
+		expect(readying).toEqual(OWN_DATA_ONLY);
 		expect(await ready.getAttribute('aria-pressed')).toBe('true');
 		await ana.reload();
 		await ready.waitFor(); // the server kept it
@@ -149,8 +182,11 @@ describe.skipIf(!chromium)('phones at 320 px in Chromium', () => {
 		await panel('lock', { locked: 'off' });
 		await paused.waitFor({ state: 'detached', timeout: FOLLOW_MS });
 		await refusal.waitFor({ state: 'detached' });
-		await ana.getByRole('button', { name: 'Share' }).click();
-		await ana.getByText('Shared:').waitFor();
+		const sharing = await dataFetches(ana, async () => {
+			await ana.getByRole('button', { name: 'Share' }).click();
+			await ana.getByText('Shared:').waitFor();
+		});
+		expect(sharing).toEqual(OWN_DATA_ONLY);
 
 		await panel('hide', { hidden: 'on' });
 		await ana.getByText('Lines stay hidden from the room until the facilitator reveals them.').waitFor({
@@ -177,7 +213,10 @@ describe.skipIf(!chromium)('phones at 320 px in Chromium', () => {
 			'```\n' + `error_code=${'X'.repeat(120)}` + '\n```',
 			'| step | who | how long |\n| --- | --- | --- |\n| first call | the front desk | forty minutes on hold |'
 		].join('\n\n');
-		for (const title of [`${LONG_WORD} and the lost refund`, 'A second story, padded out to the limit']) {
+		for (const [index, title] of [
+			`${LONG_WORD} and the lost refund`,
+			'A second story, padded out to the limit'
+		].entries()) {
 			await form(ben).getByRole('radio', { name: 'Bad service' }).check();
 			await form(ben).getByLabel('Title').fill(title);
 			await form(ben)
@@ -185,7 +224,11 @@ describe.skipIf(!chromium)('phones at 320 px in Chromium', () => {
 				.fill((body + '\n\n' + 'And then they rang again. '.repeat(200)).slice(0, 4000));
 			await form(ben).getByLabel('Company or sector').fill(LONG_URL.slice(0, 120));
 			await form(ben).getByLabel('This room only').check();
-			await ben.getByRole('button', { name: 'Post my story' }).click();
+			const posting = await dataFetches(ben, async () => {
+				await ben.getByRole('button', { name: 'Post my story' }).click();
+				await ben.getByRole('heading', { name: `Your stories (${index + 1})` }).waitFor();
+			});
+			expect(posting).toEqual(OWN_DATA_ONLY);
 			await ben.getByText('Your story is posted').waitFor();
 		}
 		await ana.getByText('Stories stay hidden from the room until the facilitator reveals them.').waitFor();

@@ -3,19 +3,13 @@
 import { normaliseJoinCode } from '$lib/joinCode';
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { charter, type Charter } from './charter';
-import { system } from './db';
-import { participantAccess } from './liveAccess';
-import * as participants from './participants';
 
-export async function readCharter({ params, locals, cookies, url }: RequestEvent): Promise<Charter> {
+export async function readCharter({ params, locals, url }: RequestEvent): Promise<Charter> {
 	const code = normaliseJoinCode(params.code ?? '');
 	if (!code) error(404, 'That is not a workshop code.');
-	let db = locals.member ? locals.db : null;
-	if (!db) {
-		const participant = await participantAccess(cookies, code);
-		if (!participant) redirect(303, `/login?next=${encodeURIComponent(url.pathname)}`);
-		db = participants.asParticipant(system(), participant);
-	}
+	// The phone's participant comes from the hooks, resolved from its cookie for this code.
+	const db = locals.member ? locals.db : locals.participantDb;
+	if (!db) redirect(303, `/login?next=${encodeURIComponent(url.pathname)}`);
 	const found = await charter(db, code);
 	if (!found) error(404, 'No workshop with that code that you can see.');
 	return found;

@@ -87,6 +87,18 @@ export async function forDriver(
 	return row ?? null;
 }
 
+/** Where a workshop is: its stage, and whether it has started or ended (what a phone's page follows). */
+export async function stageOf(
+	db: Handle,
+	workshopId: string
+): Promise<{ stage: Stage; status: WorkshopSummary['status'] } | null> {
+	const [row] = await db.query<{ stage: Stage; status: WorkshopSummary['status'] }>(
+		`select stage, status from workshops where id = $1`,
+		[workshopId]
+	);
+	return row ?? null;
+}
+
 /** Runs a driver's update; false when the caller may not drive it or it has ended. */
 async function drive(db: Handle, workshopId: string, set: string, params: unknown[] = []): Promise<boolean> {
 	const rows = await db.query(

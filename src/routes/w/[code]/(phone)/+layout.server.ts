@@ -1,21 +1,14 @@
 import { snapshot } from '$lib/server/liveState';
-import { phoneParticipant } from '$lib/server/phone';
-import * as participants from '$lib/server/participants';
+import { phone } from '$lib/server/phone';
 import { system } from '$lib/server/db';
 import { error } from '@sveltejs/kit';
 import type { LayoutServerLoad } from './$types';
 
-export const load: LayoutServerLoad = async ({ params, cookies }) => {
-	const participant = await phoneParticipant(cookies, params.code);
+// The live snapshot a phone starts from. Nothing a phone posts reruns this: each page loads its own
+// data (ready marks included) and reloads only that after a post; the stream keeps the room current.
+export const load: LayoutServerLoad = async (event) => {
+	const { participant } = phone(event);
 	const first = await snapshot(system(), participant.workshopId, 'participant');
 	if (!first) error(404, 'This workshop no longer exists.');
-	return {
-		code: participant.joinCode,
-		snapshot: first,
-		displayName: participant.displayName,
-		readyStages: await participants.readyStages(
-			participants.asParticipant(system(), participant),
-			participant
-		)
-	};
+	return { code: participant.joinCode, snapshot: first, displayName: participant.displayName };
 };

@@ -1,8 +1,6 @@
 import { MOOD_LINE_MAX } from '$lib/stages';
 import * as moods from '$lib/server/moods';
-import * as participants from '$lib/server/participants';
-import { phoneParticipant, readyAction, redirectToStage, refuse, refuseClosed } from '$lib/server/phone';
-import { system } from '$lib/server/db';
+import { loadPhonePage, phoneAction, readyAction } from '$lib/server/phone';
 import { parseForm, text } from '$lib/validation';
 import * as v from 'valibot';
 import type { Actions, PageServerLoad } from './$types';
@@ -19,29 +17,17 @@ const Mood = v.object({
 });
 
 // The lobby and Explore (and, until they have pages of their own, Grow, Excite and Wrap-up).
-export const load: PageServerLoad = async ({ params, cookies, parent, url }) => {
-	const { code, snapshot } = await parent();
-	redirectToStage(code, snapshot.workshop, url.pathname);
-	const participant = await phoneParticipant(cookies, params.code);
-	return { mood: await moods.mine(participants.asParticipant(system(), participant), participant) };
-};
+export const load: PageServerLoad = (event) =>
+	loadPhonePage(event, async (db, participant) => ({ mood: await moods.mine(db, participant) }));
 
 export const actions: Actions = {
-	mood: async ({ request, params, cookies }) => {
-		const participant = await phoneParticipant(cookies, params.code);
-		const parsed = parseForm(await request.formData(), Mood);
-		if (!parsed.ok) return refuse('mood', 400, parsed.errors, parsed.values);
-		try {
-			await moods.post(participants.asParticipant(system(), participant), participant, {
-				score: parsed.data.score,
-				line: parsed.data.line || null
-			});
-		} catch (err) {
-			if (err instanceof moods.PostingClosedError)
-				return refuseClosed('mood', err, { line: parsed.data.line });
-			throw err;
+	mood: phoneAction({
+		form: 'mood',
+		parse: (form) => parseForm(form, Mood),
+		run: async (db, participant, { score, line }) => {
+			await moods.post(db, participant, { score, line: line || null });
+			return { posted: 'mood' };
 		}
-		return { posted: 'mood' };
-	},
+	}),
 	ready: readyAction
 };

@@ -1,11 +1,7 @@
-import { formValues } from '$lib/server/forms';
-import { PostingClosedError } from '$lib/server/moods';
-import * as participants from '$lib/server/participants';
-import { phoneParticipant, readyAction, redirectToStage, refuse, refuseClosed } from '$lib/server/phone';
+import { loadPhonePage, phoneAction, readyAction } from '$lib/server/phone';
 import * as stories from '$lib/server/stories';
 import * as vision from '$lib/server/vision';
 import { parseStory } from '$lib/server/storyForm';
-import { system } from '$lib/server/db';
 import { REACTION_KINDS, type ReactionKind } from '$lib/stories';
 import { parseForm, text } from '$lib/validation';
 import * as v from 'valibot';
@@ -18,82 +14,50 @@ const Phrase = v.object({ phrase: text('Your phrase', 1, vision.PHRASE_MAX) });
 const REACTION_CHOICES = REACTION_KINDS.flatMap((kind) => [`${kind}:on`, `${kind}:off`]);
 const Reaction = v.object({ id: storyId, reaction: v.picklist(REACTION_CHOICES, 'Unknown reaction.') });
 
-export const load: PageServerLoad = async ({ params, cookies, parent, url }) => {
-	const { code, snapshot } = await parent();
-	redirectToStage(code, snapshot.workshop, url.pathname);
-	const participant = await phoneParticipant(cookies, params.code);
-	const db = participants.asParticipant(system(), participant);
-	return {
+export const load: PageServerLoad = (event) =>
+	loadPhonePage(event, async (db, participant) => ({
 		myStories: await stories.mine(db, participant),
 		myReactions: await stories.myReactions(db, participant),
 		// A fresh idempotency key per page render, so a resent form (no JavaScript) is stored once.
 		storyKey: crypto.randomUUID()
-	};
-};
+	}));
 
 export const actions: Actions = {
-	story: async ({ request, params, cookies }) => {
-		const participant = await phoneParticipant(cookies, params.code);
-		const form = await request.formData();
-		const parsed = parseStory(form);
-		if (!parsed.ok) return refuse('story', 400, parsed.errors, parsed.values);
-		const { id, story, idempotencyKey } = parsed.data;
-		const db = participants.asParticipant(system(), participant);
-		try {
+	story: phoneAction({
+		form: 'story',
+		parse: parseStory,
+		refusals: [stories.StoryRefusedError],
+		run: async (db, participant, { id, story, idempotencyKey }) => {
 			if (id) await stories.edit(db, participant, id, story);
 			else await stories.post(db, participant, story, idempotencyKey);
-		} catch (err) {
-			if (err instanceof PostingClosedError) return refuseClosed('story', err, formValues(form));
-			if (err instanceof stories.StoryRefusedError) {
-				return refuse('story', 409, { form: err.message }, formValues(form));
-			}
-			throw err;
+			return { posted: 'story' };
 		}
-		return { posted: 'story' };
-	},
-	deleteStory: async ({ request, params, cookies }) => {
-		const participant = await phoneParticipant(cookies, params.code);
-		const parsed = parseForm(await request.formData(), StoryRef);
-		if (!parsed.ok) return refuse('deleteStory', 400, parsed.errors);
-		try {
-			await stories.remove(participants.asParticipant(system(), participant), participant, parsed.data.id);
-		} catch (err) {
-			if (err instanceof PostingClosedError) return refuseClosed('deleteStory', err, parsed.data);
-			throw err;
+	}),
+	deleteStory: phoneAction({
+		form: 'deleteStory',
+		parse: (form) => parseForm(form, StoryRef),
+		run: async (db, participant, { id }) => {
+			await stories.remove(db, participant, id);
+			return { posted: 'deleted' };
 		}
-		return { posted: 'deleted' };
-	},
-	react: async ({ request, params, cookies }) => {
-		const participant = await phoneParticipant(cookies, params.code);
-		const parsed = parseForm(await request.formData(), Reaction);
-		if (!parsed.ok) return refuse('react', 400, parsed.errors);
-		const [kind, on] = parsed.data.reaction.split(':') as [ReactionKind, string];
-		try {
-			const db = participants.asParticipant(system(), participant);
-			await stories.react(db, participant, parsed.data.id, kind, on === 'on');
-		} catch (err) {
-			if (err instanceof stories.StoryRefusedError) {
-				return refuse('react', 409, { form: err.message }, { id: parsed.data.id });
-			}
-			throw err;
+	}),
+	react: phoneAction({
+		form: 'react',
+		parse: (form) => parseForm(form, Reaction),
+		refusals: [stories.StoryRefusedError],
+		run: async (db, participant, { id, reaction }) => {
+			const [kind, on] = reaction.split(':') as [ReactionKind, string];
+			await stories.react(db, participant, id, kind, on === 'on');
+			return { posted: 'reaction' };
 		}
-		return { posted: 'reaction' };
-	},
-	phrase: async ({ request, params, cookies }) => {
-		const participant = await phoneParticipant(cookies, params.code);
-		const parsed = parseForm(await request.formData(), Phrase);
-		if (!parsed.ok) return refuse('phrase', 400, parsed.errors, parsed.values);
-		try {
-			await vision.addPhrase(
-				participants.asParticipant(system(), participant),
-				participant,
-				parsed.data.phrase
-			);
-		} catch (err) {
-			if (err instanceof PostingClosedError) return refuseClosed('phrase', err, parsed.data);
-			throw err;
+	}),
+	phrase: phoneAction({
+		form: 'phrase',
+		parse: (form) => parseForm(form, Phrase),
+		run: async (db, participant, { phrase }) => {
+			await vision.addPhrase(db, participant, phrase);
+			return { posted: 'phrase' };
 		}
-		return { posted: 'phrase' };
-	},
+	}),
 	ready: readyAction
 };

@@ -1,18 +1,7 @@
-import { rejectForm } from '$lib/server/forms';
-import { PostingClosedError } from '$lib/server/moods';
-import * as participants from '$lib/server/participants';
-import {
-	phoneParticipant,
-	readyAction,
-	redirectToStage,
-	refuse,
-	refuseClosed,
-	voteAction
-} from '$lib/server/phone';
+import { loadPhonePage, phoneAction, readyAction, voteAction } from '$lib/server/phone';
 import * as rallyingCries from '$lib/server/rallyingCries';
 import * as vision from '$lib/server/vision';
 import * as votes from '$lib/server/votes';
-import { system } from '$lib/server/db';
 import { parseForm, text } from '$lib/validation';
 import * as v from 'valibot';
 import type { Actions, PageServerLoad } from './$types';
@@ -40,64 +29,40 @@ const Check = v.object({
 	reason: v.optional(v.union([v.literal(''), text('Your reason', 1, 280)]), '')
 });
 
-export const load: PageServerLoad = async ({ params, cookies, parent, url }) => {
-	const { code, snapshot } = await parent();
-	redirectToStage(code, snapshot.workshop, url.pathname);
-	const participant = await phoneParticipant(cookies, params.code);
-	const vote = snapshot.excite.vote;
-	return participants.asParticipant(system(), participant).transaction(async (db) => ({
-		myBallot: vote ? await votes.myBallot(db, participant, vote.id) : null,
-		myCheck: await vision.myCheck(db, participant)
-	}));
-};
+export const load: PageServerLoad = (event) =>
+	loadPhonePage(event, async (db, participant) => {
+		const vote = await votes.latest(db, participant.workshopId, 'rallying_cry');
+		return {
+			myBallot: vote ? await votes.myBallot(db, participant, vote.id) : null,
+			myCheck: await vision.myCheck(db, participant)
+		};
+	});
 
 export const actions: Actions = {
-	propose: async ({ request, params, cookies }) => {
-		const participant = await phoneParticipant(cookies, params.code);
-		const parsed = parseForm(await request.formData(), Proposal);
-		if (!parsed.ok) return refuse('propose', 400, parsed.errors, parsed.values);
-		try {
-			const db = participants.asParticipant(system(), participant);
-			const { merged } = await rallyingCries.propose(db, participant, parsed.data.cry);
+	propose: phoneAction({
+		form: 'propose',
+		parse: (form) => parseForm(form, Proposal),
+		run: async (db, participant, { cry }) => {
+			const { merged } = await rallyingCries.propose(db, participant, cry);
 			return { posted: 'cry', merged };
-		} catch (err) {
-			if (err instanceof PostingClosedError) return refuseClosed('propose', err, { cry: parsed.data.cry });
-			throw err;
 		}
-	},
+	}),
 	vote: voteAction('rallying_cry'),
-	amend: async ({ request, params, cookies }) => {
-		const participant = await phoneParticipant(cookies, params.code);
-		const parsed = parseForm(await request.formData(), Amendment);
-		if (!parsed.ok) return rejectForm(400, parsed.errors, parsed.values);
-		try {
-			const db = participants.asParticipant(system(), participant);
-			await vision.proposeAmendment(db, participant, parsed.data.target || null, parsed.data.proposed);
-		} catch (err) {
-			// Keyed by the form, so the panel shows it beside the button that sent it.
-			if (err instanceof PostingClosedError) return rejectForm(409, { amend: err.message }, parsed.data);
-			throw err;
+	amend: phoneAction({
+		form: 'amend',
+		parse: (form) => parseForm(form, Amendment),
+		run: async (db, participant, { target, proposed }) => {
+			await vision.proposeAmendment(db, participant, target || null, proposed);
+			return { posted: 'amendment' };
 		}
-		return { posted: 'amendment' };
-	},
-	check: async ({ request, params, cookies }) => {
-		const participant = await phoneParticipant(cookies, params.code);
-		const parsed = parseForm(await request.formData(), Check);
-		if (!parsed.ok) return rejectForm(400, parsed.errors, parsed.values);
-		try {
-			const db = participants.asParticipant(system(), participant);
-			const { version, stance, reason } = parsed.data;
+	}),
+	check: phoneAction({
+		form: 'check',
+		parse: (form) => parseForm(form, Check),
+		run: async (db, participant, { version, stance, reason }) => {
 			await vision.setCheck(db, participant, { version, stance, reason: reason || null });
-		} catch (err) {
-			if (err instanceof PostingClosedError)
-				return rejectForm(
-					409,
-					{ check: err.message },
-					{ stance: parsed.data.stance, reason: parsed.data.reason }
-				);
-			throw err;
+			return { posted: 'check' };
 		}
-		return { posted: 'check' };
-	},
+	}),
 	ready: readyAction
 };

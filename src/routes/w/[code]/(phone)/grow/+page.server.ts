@@ -1,79 +1,61 @@
-import { system } from '$lib/server/db';
-import { formValues } from '$lib/server/forms';
-import { PostingClosedError } from '$lib/server/moods';
 import * as obstacles from '$lib/server/obstacles';
-import * as participants from '$lib/server/participants';
-import {
-	phoneParticipant,
-	readyAction,
-	redirectToStage,
-	refuse,
-	refuseClosed,
-	voteAction
-} from '$lib/server/phone';
+import { loadPhonePage, phoneAction, readyAction, voteAction } from '$lib/server/phone';
 import * as votes from '$lib/server/votes';
 import { parseForm, text } from '$lib/validation';
-import type { RequestEvent } from '@sveltejs/kit';
 import * as v from 'valibot';
 import type { Actions, PageServerLoad } from './$types';
 
 const id = v.pipe(v.string(), v.uuid('Unknown item.'));
-const Schemas = {
-	obstacle: v.object({ text: text('The obstacle', 1, obstacles.OBSTACLE_MAX) }),
-	fromStory: v.object({ story: id }),
-	withdraw: v.object({ id }),
-	fix: v.object({ id, fix: text('The fix', 1, 280) })
-};
+const Obstacle = v.object({ text: text('The obstacle', 1, obstacles.OBSTACLE_MAX) });
+const FromStory = v.object({ story: id });
+const Withdrawal = v.object({ id });
+const Fix = v.object({ id, fix: text('The fix', 1, 280) });
 
-export const load: PageServerLoad = async ({ params, cookies, parent, url }) => {
-	const { code, snapshot } = await parent();
-	redirectToStage(code, snapshot.workshop, url.pathname);
-	const participant = await phoneParticipant(cookies, params.code);
-	const db = participants.asParticipant(system(), participant);
-	const vote = snapshot.grow.vote;
-	const mine = await db.query<{ id: string }>(`select id from obstacles where participant_id = $1`, [
-		participant.id
-	]);
-	return {
-		myObstacles: mine.map((row) => row.id),
-		myBallot: vote ? await votes.myBallot(db, participant, vote.id) : null
-	};
-};
-
-/** Runs a participant's Grow action, turning a refusal into words for the phone. */
-async function act<T extends keyof typeof Schemas>(
-	{ request, params, cookies }: RequestEvent,
-	kind: T,
-	run: (
-		db: ReturnType<typeof participants.asParticipant>,
-		me: participants.Participant,
-		input: v.InferOutput<(typeof Schemas)[T]>
-	) => Promise<unknown>
-) {
-	const participant = await phoneParticipant(cookies, params.code ?? '');
-	const form = await request.formData();
-	const parsed = parseForm(form, Schemas[kind] as v.ObjectSchema<v.ObjectEntries, undefined>);
-	if (!parsed.ok) return refuse(kind, 400, parsed.errors, parsed.values);
-	try {
-		await run(
-			participants.asParticipant(system(), participant),
-			participant,
-			parsed.data as v.InferOutput<(typeof Schemas)[T]>
-		);
-	} catch (err) {
-		if (err instanceof PostingClosedError) return refuseClosed(kind, err, formValues(form));
-		throw err;
-	}
-	return { posted: kind };
-}
+export const load: PageServerLoad = (event) =>
+	loadPhonePage(event, async (db, participant) => {
+		const vote = await votes.latest(db, participant.workshopId, 'obstacles');
+		const mine = await db.query<{ id: string }>(`select id from obstacles where participant_id = $1`, [
+			participant.id
+		]);
+		return {
+			myObstacles: mine.map((row) => row.id),
+			myBallot: vote ? await votes.myBallot(db, participant, vote.id) : null
+		};
+	});
 
 export const actions: Actions = {
-	obstacle: (event) =>
-		act(event, 'obstacle', (db, me, input) => obstacles.post(db, me, { text: input.text })),
-	fromStory: (event) =>
-		act(event, 'fromStory', (db, me, input) => obstacles.post(db, me, { fromStoryId: input.story })),
-	withdraw: (event) => act(event, 'withdraw', (db, me, input) => obstacles.withdraw(db, me, input.id)),
-	fix: (event) => act(event, 'fix', (db, me, input) => obstacles.proposeFix(db, me, input.id, input.fix)),
+	obstacle: phoneAction({
+		form: 'obstacle',
+		parse: (form) => parseForm(form, Obstacle),
+		run: async (db, participant, { text }) => {
+			await obstacles.post(db, participant, { text });
+			return { posted: 'obstacle' };
+		}
+	}),
+	fromStory: phoneAction({
+		form: 'fromStory',
+		parse: (form) => parseForm(form, FromStory),
+		run: async (db, participant, { story }) => {
+			await obstacles.post(db, participant, { fromStoryId: story });
+			return { posted: 'fromStory' };
+		}
+	}),
+	withdraw: phoneAction({
+		form: 'withdraw',
+		parse: (form) => parseForm(form, Withdrawal),
+		run: async (db, participant, { id }) => {
+			await obstacles.withdraw(db, participant, id);
+			return { posted: 'withdraw' };
+		}
+	}),
+	fix: phoneAction({
+		form: 'fix',
+		parse: (form) => parseForm(form, Fix),
+		run: async (db, participant, { id, fix }) => {
+			await obstacles.proposeFix(db, participant, id, fix);
+			return { posted: 'fix' };
+		}
+	}),
 	vote: voteAction('obstacles'),
 	ready: readyAction
 };
