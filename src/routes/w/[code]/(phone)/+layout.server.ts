@@ -1,4 +1,4 @@
-import { snapshot } from '$lib/server/liveState';
+import { snapshot } from '$lib/server/live';
 import { phoneParticipant } from '$lib/server/phone';
 import * as participants from '$lib/server/participants';
 import { system } from '$lib/server/db';
