@@ -2,7 +2,7 @@
 // vote with hidden counts, moderation and actions.
 import { charter } from '$lib/server/charter';
 import type { Database, Handle } from '$lib/server/db';
-import { growState } from '$lib/server/liveState';
+import { growState } from '$lib/server/live';
 import { PostingClosedError } from '$lib/server/moods';
 import * as obstacles from '$lib/server/obstacles';
 import * as participants from '$lib/server/participants';

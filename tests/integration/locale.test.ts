@@ -3,7 +3,7 @@
 import * as accounts from '$lib/server/accounts';
 import { charter, charterMarkdown } from '$lib/server/charter';
 import type { Database } from '$lib/server/db';
-import { workshopState } from '$lib/server/liveState';
+import { workshopState } from '$lib/server/live';
 import * as organisations from '$lib/server/organisations';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, freshDatabase } from '../setup/databases';

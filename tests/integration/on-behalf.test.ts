@@ -1,7 +1,7 @@
 // Hybrid rooms on every engine: the facilitator enters a story or a ballot for someone without a
 // phone; entries are marked, count once per person, and nobody else can enter them.
 import type { Database, Handle } from '$lib/server/db';
-import { exciteState } from '$lib/server/liveState';
+import { exciteState } from '$lib/server/live';
 import * as participants from '$lib/server/participants';
 import * as stories from '$lib/server/stories';
 import * as votes from '$lib/server/votes';

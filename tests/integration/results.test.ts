@@ -4,7 +4,7 @@
 // actions and dots; a dot-vote tie for the top is settled by the facilitator or a runoff.
 import { charter } from '$lib/server/charter';
 import type { Database, Handle } from '$lib/server/db';
-import { exciteState, growState } from '$lib/server/liveState';
+import { exciteState, growState } from '$lib/server/live';
 import { PostingClosedError } from '$lib/server/moods';
 import * as obstacles from '$lib/server/obstacles';
 import * as participants from '$lib/server/participants';

@@ -2,7 +2,7 @@
 // story wall is paused and stepped from the control panel — by the workshop's facilitator only.
 import type { Database } from '$lib/server/db';
 import { STORIES_SHOWN } from '$lib/live';
-import { snapshot, workshopState } from '$lib/server/liveState';
+import { snapshot, workshopState } from '$lib/server/live';
 import * as workshops from '$lib/server/workshops';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, freshDatabase } from '../setup/databases';

@@ -2,7 +2,7 @@
 // the screen's room state counts the people, the stories the room saw and the ballots cast, and
 // names the rallying cry chosen; before that it reads none of it.
 import type { Database, Handle } from '$lib/server/db';
-import { deltasFor, snapshot, workshopState } from '$lib/server/liveState';
+import { deltasFor, snapshot, workshopState } from '$lib/server/live';
 import * as participants from '$lib/server/participants';
 import * as votes from '$lib/server/votes';
 import * as workshops from '$lib/server/workshops';

@@ -5,7 +5,7 @@ import type { Database, Handle } from '$lib/server/db';
 import { migrate, migrations } from '$lib/server/db/migrate';
 import { openPgliteMemory } from '$lib/server/db/pglite';
 import { openPostgres } from '$lib/server/db/postgres';
-import { visionState } from '$lib/server/liveState';
+import { visionState } from '$lib/server/live';
 import { PostingClosedError } from '$lib/server/moods';
 import * as participants from '$lib/server/participants';
 import * as vision from '$lib/server/vision';

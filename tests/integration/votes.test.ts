@@ -1,7 +1,7 @@
 // Votes on every engine: the rules a ballot must keep, and 500 participants casting and re-casting
 // in parallel, with retries of the same request, ending in exactly the expected count.
 import type { Database, Handle } from '$lib/server/db';
-import { exciteState } from '$lib/server/liveState';
+import { exciteState } from '$lib/server/live';
 import * as participants from '$lib/server/participants';
 import * as rallyingCries from '$lib/server/rallyingCries';
 import * as votes from '$lib/server/votes';

@@ -1,5 +1,5 @@
 // Who may open a workshop's live stream, and as which audience. The audience decides what the
-// stream carries (see liveState.ts), so it is settled here, once, from cookies and sign-in.
+// stream carries (see live/), so it is settled here, once, from cookies and sign-in.
 import type { Audience } from '$lib/live';
 import type { Cookies } from '@sveltejs/kit';
 import { participantCookie, screenCookie } from './cookies';

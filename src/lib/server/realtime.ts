@@ -12,7 +12,7 @@ import {
 	type StreamEnded
 } from '$lib/live';
 import type { Database } from './db';
-import { connectedCount, deltasFor, snapshot, type Announcement } from './liveState';
+import { connectedCount, deltasFor, snapshot, type Announcement } from './live';
 
 export interface Subscriber {
 	audience: Audience;

@@ -1,4 +1,4 @@
-import { snapshot } from '$lib/server/liveState';
+import { snapshot } from '$lib/server/live';
 import { phone } from '$lib/server/phone';
 import { system } from '$lib/server/db';
 import { error } from '@sveltejs/kit';

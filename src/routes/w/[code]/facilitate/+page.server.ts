@@ -4,7 +4,7 @@ import { STORY_LIMITS } from '$lib/stories';
 import { parseBallot } from '$lib/server/ballotForm';
 import { rejectForm } from '$lib/server/forms';
 import { joinUrl } from '$lib/server/joinLink';
-import { snapshot } from '$lib/server/liveState';
+import { snapshot } from '$lib/server/live';
 import { system } from '$lib/server/db';
 import * as obstacles from '$lib/server/obstacles';
 import * as rallyingCries from '$lib/server/rallyingCries';

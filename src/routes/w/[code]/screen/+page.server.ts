@@ -3,7 +3,7 @@ import { screenCookie, setSecretCookie } from '$lib/server/cookies';
 import { system } from '$lib/server/db';
 import { joinUrl, qrSvg } from '$lib/server/joinLink';
 import { screenAccess } from '$lib/server/liveAccess';
-import { snapshot } from '$lib/server/liveState';
+import { snapshot } from '$lib/server/live';
 import * as workshops from '$lib/server/workshops';
 import { error, redirect } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
