@@ -1,5 +1,5 @@
 // The demo workshop as its people use it over HTTP: the facilitator signs in and moves the stage,
-// phones join, open their live stream and post moods (then reload their page data, as `update()` does).
+// phones join, open their live stream and post moods (then reload their page's own data, as the phone's form does).
 import { performance } from 'node:perf_hooks';
 import { actionSucceeded, cookieFrom, formHeaders, request } from './http.js';
 import { DEMO_PASSWORD } from './server.js';
@@ -156,7 +156,7 @@ export async function moveStage(url, session, stage, mode) {
 }
 
 /**
- * One phone posts one mood with a unique line, then reloads its page data.
+ * One phone posts one mood with a unique line, then reloads its page's own data.
  * @param {string} url
  * @param {Phone} phone
  * @param {number} k
@@ -186,7 +186,9 @@ async function postMood(url, phone, k, mode) {
 		post.rttMs = reply.tHeaders - post.tSent;
 		post.ok = actionSucceeded(reply, mode);
 		if (!post.ok) post.error = `answered ${reply.status}: ${reply.body.slice(0, 200)}`;
-		const reload = await request(url, 'GET', `/w/${CODE}/__data.json?x-sveltekit-invalidated=11`, {
+		// As the phone's form does after a post: its page's own data alone (root layout, phones'
+		// layout, page → 001), not the phones' layout with its live snapshot.
+		const reload = await request(url, 'GET', `/w/${CODE}/__data.json?x-sveltekit-invalidated=001`, {
 			cookie: phone.cookie
 		});
 		post.reloadOk = reload.status === 200;
