@@ -34,7 +34,7 @@ describe.each(engines)('announcements on %s', (engine) => {
 		announcers = await db.query<AnnouncingFunction>(
 			`select p.oid::regprocedure::text as name, pg_get_functiondef(p.oid) as definition
 			 from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-			 where n.nspname in ('app', 'public') and p.prokind = 'f'
+			 where n.nspname in ('app', 'cx') and p.prokind = 'f'
 			   and pg_get_functiondef(p.oid) ~* '(pg_notify|app\\.announce)\\('`
 		);
 	});
@@ -87,13 +87,13 @@ describe.each(engines)('announcements on %s', (engine) => {
 
 	it('sees a trigger added with a change no feature follows', async () => {
 		await db.query(
-			`create trigger moods_announce_unfollowed after update on public.moods
+			`create trigger moods_announce_unfollowed after update on cx.moods
 			 for each row execute function app.announce_row_change('unfollowed')`
 		);
 		try {
 			expect(await announced()).toContain('unfollowed');
 		} finally {
-			await db.query(`drop trigger moods_announce_unfollowed on public.moods`);
+			await db.query(`drop trigger moods_announce_unfollowed on cx.moods`);
 		}
 	});
 });
