@@ -26,8 +26,13 @@ export const GET: RequestHandler = async ({ params, url, cookies, locals }) => {
 		async start(controller) {
 			let open = true;
 			const close = () => {
-				if (open) controller.close();
+				if (!open) return;
 				open = false;
+				try {
+					controller.close();
+				} catch {
+					// the client had already gone
+				}
 			};
 			const write = (chunk: Uint8Array) => {
 				if (!open) return false;
