@@ -3,7 +3,7 @@
 import { charter } from '$lib/server/charter';
 import type { Database, Handle } from '$lib/server/db';
 import { growState } from '$lib/server/live';
-import { PostingClosedError } from '$lib/server/moods';
+import { PostingClosedError } from '$lib/server/posting';
 import * as obstacles from '$lib/server/obstacles';
 import * as participants from '$lib/server/participants';
 import * as stories from '$lib/server/stories';

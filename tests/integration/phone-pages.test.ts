@@ -6,6 +6,7 @@
 import { PHONE_DATA } from '$lib/phoneData';
 import type { Database, Handle } from '$lib/server/db';
 import * as moods from '$lib/server/moods';
+import { PAUSED_REASON } from '$lib/server/posting';
 import * as participants from '$lib/server/participants';
 import * as workshops from '$lib/server/workshops';
 import { isActionFailure, isRedirect, type Redirect } from '@sveltejs/kit';
@@ -137,7 +138,7 @@ describe.each(engines)('phone pages on %s', (engine) => {
 		expect(paused).toMatchObject({
 			data: {
 				action: 'mood',
-				errors: { form: moods.PAUSED_REASON },
+				errors: { form: PAUSED_REASON },
 				values: { score: '2', line: 'Changed my mind' },
 				paused: true
 			}

@@ -5,7 +5,7 @@
 import { charter } from '$lib/server/charter';
 import type { Database, Handle } from '$lib/server/db';
 import { exciteState, growState } from '$lib/server/live';
-import { PostingClosedError } from '$lib/server/moods';
+import { PostingClosedError } from '$lib/server/posting';
 import * as obstacles from '$lib/server/obstacles';
 import * as participants from '$lib/server/participants';
 import * as rallyingCries from '$lib/server/rallyingCries';

@@ -2,7 +2,7 @@
 // security, edit windows, idempotent retries, reactions and moderation — on every engine.
 import type { Database, Handle } from '$lib/server/db';
 import * as library from '$lib/server/library';
-import { PostingClosedError } from '$lib/server/moods';
+import { PostingClosedError } from '$lib/server/posting';
 import * as participants from '$lib/server/participants';
 import * as stories from '$lib/server/stories';
 import * as workshops from '$lib/server/workshops';

@@ -6,7 +6,7 @@ import { migrate, migrations } from '$lib/server/db/migrate';
 import { openPgliteMemory } from '$lib/server/db/pglite';
 import { openPostgres } from '$lib/server/db/postgres';
 import { visionState } from '$lib/server/live';
-import { PostingClosedError } from '$lib/server/moods';
+import { PostingClosedError } from '$lib/server/posting';
 import * as participants from '$lib/server/participants';
 import * as vision from '$lib/server/vision';
 import * as workshops from '$lib/server/workshops';

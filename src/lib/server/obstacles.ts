@@ -1,7 +1,7 @@
 // Grow: participants name the obstacles that block excellent service (a bad story can become one
 // in a tap) and propose fixes; the facilitator moderates and turns the top ones into actions.
 import type { Handle } from './db';
-import { closedReason, PostingClosedError, refusedWhenClosed } from './moods';
+import { closedReason, PostingClosedError, refusedWhenClosed } from './posting';
 import type { Participant } from './participants';
 
 export const OBSTACLE_MAX = 280;

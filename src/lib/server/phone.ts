@@ -14,7 +14,7 @@ import { parseBallot } from './ballotForm';
 import * as votes from './votes';
 import * as workshops from './workshops';
 import type { MyBallot } from '$lib/ballot';
-import { PAUSED_REASON, PostingClosedError } from './moods';
+import { PAUSED_REASON, PostingClosedError } from './posting';
 
 /** A phone in a workshop: the participant it is, and database access as that participant. */
 export interface Phone {

@@ -1,7 +1,7 @@
 // Excite: participants propose rallying cries (short; the same cry proposed twice is one cry) until
 // a vote on them opens, and the facilitator can hide one from the room before the vote.
 import type { Handle } from './db';
-import { refusedWhenClosed } from './moods';
+import { refusedWhenClosed } from './posting';
 import type { Participant } from './participants';
 
 export const CRY_MAX = 60;

@@ -4,7 +4,7 @@
 import type { OwnStory, ReactionCounts, ReactionKind, StoryCard } from '$lib/stories';
 import type { Handle } from './db';
 import { renderMarkdown } from './markdown';
-import { closedReason, PostingClosedError } from './moods';
+import { closedReason, PostingClosedError } from './posting';
 import type { Participant } from './participants';
 
 /** What an author writes; the database adds the rest. */

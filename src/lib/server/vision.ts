@@ -4,7 +4,7 @@
 // a closing check on the latest version.
 import { applyAmendment } from '$lib/vision';
 import type { Handle } from './db';
-import { closedReason, PostingClosedError, refusedWhenClosed } from './moods';
+import { closedReason, PostingClosedError, refusedWhenClosed } from './posting';
 import type { Participant } from './participants';
 
 export const VISION_MAX = 2000;
