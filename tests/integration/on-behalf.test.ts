@@ -71,7 +71,7 @@ describe.each(engines)('entries on behalf on %s', (engine) => {
 			{ title: 'Paper story', author_name: 'Sam', on_behalf: true },
 			{ title: 'Quiet', author_name: null, on_behalf: true }
 		]);
-		expect((await stories.cards(db, room.id, false, 60)).every((card) => card.onBehalf)).toBe(true);
+		expect((await stories.cards(db, room.id, 60)).every((card) => card.onBehalf)).toBe(true);
 	});
 
 	it('a ballot entered on behalf counts once per name, is marked, and re-entering it replaces it', async () => {

@@ -4,8 +4,10 @@
 // and claims are set exactly as Supabase's API (and asIdentity) set them, then one statement is
 // tried on one row of the workshop under test. A table that appears without a row here fails.
 //
-// A screen link is not a database identity: the server checks its secret and reads the screen's
-// view for it, so it has no row in this matrix.
+// The three views of a live workshop are identities too: the room's phones, the screen (what a
+// screen link opens, once the server has checked its secret) and the facilitator's panel. They read
+// under the claims {view, view_of}; every write is refused them by the policies, before the
+// read-only transaction they are read in would refuse it.
 import type { Database, Handle } from '$lib/server/db';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +23,10 @@ const CALLERS = [
 	'leader',
 	'facilitator', // of this workshop
 	'owner', // of this organisation
-	'stranger' // a member (owner) of another organisation
+	'stranger', // a member (owner) of another organisation
+	'phones', // the room's view: what every participant sees live
+	'screen', // the screen's view
+	'panel' // the facilitator's view
 ] as const;
 type Caller = (typeof CALLERS)[number];
 const COMMANDS = ['select', 'insert', 'update', 'delete'] as const;
@@ -40,8 +45,11 @@ const NOBODY: Caller[] = [];
 const ROOM: Caller[] = ['author', 'participant'];
 const MEMBERS: Caller[] = ['leader', 'facilitator', 'owner'];
 const DRIVERS: Caller[] = ['facilitator', 'owner'];
-/** Everyone who sees the workshop: its participants and its organisation's members. */
-const SEES: Caller[] = [...ROOM, ...MEMBERS];
+const VIEWS: Caller[] = ['phones', 'screen', 'panel'];
+/** Everyone who sees the workshop: its participants, its organisation's members and its views. */
+const SEES: Caller[] = [...ROOM, ...MEMBERS, ...VIEWS];
+/** Who sees the room's people: the facilitators, the screen and the panel. */
+const SHOWN: Caller[] = [...DRIVERS, 'screen', 'panel'];
 const secret = (touch: string): TableRules => ({
 	select: NOBODY,
 	insert: NOBODY,
@@ -70,14 +78,14 @@ const MATRIX: Record<string, TableRules> = {
 		touch: 'user_id'
 	},
 	participants: {
-		select: ['author', ...DRIVERS],
+		select: ['author', ...SHOWN],
 		insert: NOBODY,
 		update: ['author'],
 		delete: NOBODY,
 		touch: 'display_name'
 	},
 	stage_ready: {
-		select: ['author', ...DRIVERS],
+		select: ['author', ...SHOWN],
 		insert: ROOM,
 		update: NOBODY,
 		delete: ['author'],
@@ -85,7 +93,7 @@ const MATRIX: Record<string, TableRules> = {
 	},
 	moods: {
 		stage: 'explore',
-		select: SEES,
+		select: ['author', 'leader', ...SHOWN],
 		insert: ROOM,
 		update: ['author'],
 		delete: ['author'],
@@ -93,7 +101,7 @@ const MATRIX: Record<string, TableRules> = {
 	},
 	stories: {
 		stage: 'dream',
-		select: [...ROOM, ...DRIVERS],
+		select: [...ROOM, ...DRIVERS, ...VIEWS],
 		insert: ROOM,
 		update: ['author', ...DRIVERS],
 		delete: ['author'],
@@ -116,7 +124,7 @@ const MATRIX: Record<string, TableRules> = {
 	},
 	phrases: {
 		stage: 'dream',
-		select: SEES,
+		select: ['author', 'leader', ...SHOWN],
 		insert: ROOM,
 		update: DRIVERS,
 		delete: ['author'],
@@ -205,6 +213,12 @@ const FRESH: Record<string, () => Record<string, unknown>> = {
 	sessions: () => ({ token_hash: randomBytes(32).toString('hex') })
 };
 
+const VIEW_OF: Partial<Record<Caller, string>> = {
+	phones: 'participant',
+	screen: 'screen',
+	panel: 'facilitator'
+};
+
 type Outcome = 'allowed' | 'refused' | `error ${string}`;
 const ROLLBACK = new Error('rollback');
 
@@ -238,7 +252,10 @@ describe.each(engines)('the policy matrix on %s', (engine) => {
 			leader,
 			facilitator,
 			owner,
-			stranger
+			stranger,
+			phones: null,
+			screen: null,
+			panel: null
 		});
 		await seed(db, { orgA, owner, facilitator, leader, author, participant: ids.participant!, workshopId });
 		for (const table of Object.keys(MATRIX))
@@ -322,6 +339,7 @@ describe.each(engines)('the policy matrix on %s', (engine) => {
 
 	function claims(caller: Caller) {
 		if (caller === 'anon') return { role: 'anon' };
+		if (caller in VIEW_OF) return { role: 'authenticated', view: VIEW_OF[caller], view_of: workshopId };
 		return { sub: ids[caller], role: 'authenticated', is_anonymous: !members.has(caller) };
 	}
 

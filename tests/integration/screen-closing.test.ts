@@ -59,7 +59,7 @@ describe.each(engines)('the closing slide on %s', (engine) => {
 	it('reaches the screen with the change of stage, and stays once the workshop has ended', async () => {
 		const { version } = (await workshopState(db, room.id))!;
 		const deltas = await deltasFor(db, room.id, { v: version, what: 'workshop', ref: null });
-		expect(deltas!.screen.room!.closing).toEqual({ stories: 2, ballots: 3, rallyingCry: "Let's Go!" });
+		expect(deltas!.screen!.room!.closing).toEqual({ stories: 2, ballots: 3, rallyingCry: "Let's Go!" });
 		expect(await workshops.end(facilitator, room.id)).toBe(true);
 		expect(await closing()).toEqual({ stories: 2, ballots: 3, rallyingCry: "Let's Go!" });
 	});

@@ -2,6 +2,7 @@
 // security, edit windows, idempotent retries, reactions and moderation — on every engine.
 import type { Database, Handle } from '$lib/server/db';
 import * as library from '$lib/server/library';
+import { viewOf } from '$lib/server/live';
 import { PostingClosedError } from '$lib/server/posting';
 import * as participants from '$lib/server/participants';
 import * as stories from '$lib/server/stories';
@@ -198,10 +199,11 @@ describe.each(engines)('stories on %s', (engine) => {
 			expect(await stories.setHidden(facilitatorDb, room.id, id, true)).toBe(true);
 			expect(await benDb.query(`select id from stories where id = $1`, [id])).toEqual([]);
 			expect(await anaDb.query(`select id from stories where id = $1`, [id])).toHaveLength(1);
-			const wall = await stories.cards(db, room.id, true, 60);
+			const wall = await stories.cards(viewOf(db, room.id, 'facilitator'), room.id, 60);
 			expect(wall).toMatchObject([{ id, hidden: true }]);
 			expect(JSON.stringify(wall)).not.toContain('Ana');
-			expect(await stories.cards(db, room.id, false, 60)).toEqual([]);
+			expect(await stories.cards(viewOf(db, room.id, 'screen'), room.id, 60)).toEqual([]);
+			expect(await stories.cards(viewOf(db, room.id, 'participant'), room.id, 60)).toEqual([]);
 		});
 
 		it('lets only the facilitator hide or spotlight, and only stories of their own workshop', async () => {

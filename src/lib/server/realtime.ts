@@ -1,6 +1,6 @@
 // The realtime hub of one app instance. It LISTENs on the channel of each workshop someone is
-// watching, turns each announced change into one delta per audience (computed and encoded once,
-// not once per client) and writes it to every Server-Sent Events stream of that audience. Several
+// watching, turns each announced change into one delta per audience (read under that audience's
+// view, computed and encoded once, not once per client) and writes it to every Server-Sent Events stream of that audience. Several
 // instances on one PostgreSQL each hear every change, so they all show the same state.
 import {
 	AUDIENCES,
@@ -12,7 +12,7 @@ import {
 	type StreamEnded
 } from '$lib/live';
 import type { Database } from './db';
-import { connectedCount, deltasFor, snapshot, type Announcement } from './live';
+import { connectedCount, deltasFor, snapshot, viewOf, type Announcement } from './live';
 
 export interface Subscriber {
 	audience: Audience;
@@ -160,12 +160,16 @@ export class LiveHub {
 			return;
 		}
 		void this.enqueue(workshopId, watched, async () => {
-			const deltas = await deltasFor(this.db, workshopId, change);
+			// Only the audiences someone here watches as are read: no panel open, no facilitator delta.
+			const watching = AUDIENCES.filter((audience) =>
+				[...watched.subscribers].some((subscriber) => subscriber.audience === audience)
+			);
+			const deltas = await deltasFor(this.db, workshopId, change, watching);
 			if (!deltas) return;
 			const chunks = new Map(
-				AUDIENCES.map((audience) => [
+				watching.map((audience) => [
 					audience,
-					this.outgoing(workshopId, watched, audience, deltas[audience])
+					this.outgoing(workshopId, watched, audience, deltas[audience]!)
 				])
 			);
 			this.fanOut(watched, (subscriber) => chunks.get(subscriber.audience) ?? null);
@@ -256,7 +260,7 @@ export class LiveHub {
 	private async sendPresence(): Promise<void> {
 		for (const [workshopId, watched] of this.watched) {
 			if (![...watched.subscribers].some((subscriber) => subscriber.audience === 'facilitator')) continue;
-			const connected = await connectedCount(this.db, workshopId);
+			const connected = await connectedCount(viewOf(this.db, workshopId, 'facilitator'), workshopId);
 			if (connected === watched.lastPresence) continue;
 			watched.lastPresence = connected;
 			const chunk = sseEvent('presence', { connected });

@@ -287,17 +287,10 @@ function toCard(row: CardRow): StoryCard {
 	};
 }
 
-/** The wall, newest first: every story for the facilitator, visible ones for everyone else. */
-/** The newest `limit` stories of the workshop, hidden ones too when `includeHidden`. */
-export async function cards(
-	db: Handle,
-	workshopId: string,
-	includeHidden: boolean,
-	limit: number
-): Promise<StoryCard[]> {
+/** The wall, newest first: the stories of the workshop the caller may read (see the stories policy). */
+export async function cards(db: Handle, workshopId: string, limit: number): Promise<StoryCard[]> {
 	const rows = await db.query<CardRow>(
-		`select ${CARD_COLUMNS} from stories s where s.workshop_id = $1 ${includeHidden ? '' : 'and not s.hidden'}
-		 order by s.created_at desc, s.id limit $2`,
+		`select ${CARD_COLUMNS} from stories s where s.workshop_id = $1 order by s.created_at desc, s.id limit $2`,
 		[workshopId, limit]
 	);
 	return rows.map(toCard);

@@ -16,9 +16,27 @@ export type Database = {
 			add_paper_participant: { Args: { p_display_name: string; workshop: string }; Returns: string };
 			announce: { Args: { ref: string; what: string; workshop: string }; Returns: number };
 			announce_access: { Args: { who: string; workshop: string }; Returns: undefined };
+			ballot_counts: {
+				Args: { workshop: string };
+				Returns: {
+					ballots: number;
+					on_behalf: number;
+					vote_id: string;
+				}[];
+			};
+			check_reasons: { Args: { version: number; workshop: string }; Returns: string[] };
+			check_tallies: {
+				Args: { workshop: string };
+				Returns: {
+					count: number;
+					stance: string;
+					version: number;
+				}[];
+			};
 			drives: { Args: { workshop: string }; Returns: boolean };
 			end_workshop: { Args: { workshop: string }; Returns: boolean };
 			has_org_role: { Args: { org: string; roles: string[] }; Returns: boolean };
+			in_spotlight: { Args: { story: string; workshop: string }; Returns: boolean };
 			in_workshop: { Args: { workshop: string }; Returns: boolean };
 			is_live: { Args: { workshop: string }; Returns: boolean };
 			is_member: { Args: { org: string }; Returns: boolean };
@@ -39,6 +57,8 @@ export type Database = {
 			};
 			may_post: { Args: { stage: string; workshop: string }; Returns: boolean };
 			merge_obstacles: { Args: { p_from: string; p_into: string }; Returns: boolean };
+			moderates: { Args: { workshop: string }; Returns: boolean };
+			mood_counts: { Args: { workshop: string }; Returns: number[] };
 			my_display_name: { Args: Record<PropertyKey, never>; Returns: string };
 			my_driven_workshops: { Args: Record<PropertyKey, never>; Returns: string[] };
 			my_orgs: { Args: Record<PropertyKey, never>; Returns: string[] };
@@ -52,9 +72,13 @@ export type Database = {
 					merged: boolean;
 				}[];
 			};
+			sees_result: { Args: { vote: string }; Returns: boolean };
+			sees_room: { Args: { workshop: string }; Returns: boolean };
 			sees_workshop: { Args: { workshop: string }; Returns: boolean };
 			shares_org: { Args: { other: string }; Returns: boolean };
+			shows_room: { Args: { workshop: string }; Returns: boolean };
 			themes_text: { Args: { themes: string[] }; Returns: string };
+			viewing: { Args: { workshop: string }; Returns: string };
 			vote_ballots: { Args: { vote: string }; Returns: Json[] };
 			vote_choices: {
 				Args: {

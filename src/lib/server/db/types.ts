@@ -25,6 +25,17 @@ export interface Database extends Handle {
 
 /** Who a request is, as Postgres sees it (the same claims Supabase's API would set). */
 export type Identity =
-	{ role: 'anon' } | { role: 'authenticated'; sub: string; kind: 'member' | 'participant' };
+	{ role: 'anon' } | { role: 'authenticated'; sub: string; kind: 'member' | 'participant' } | View;
+
+/**
+ * One audience's view of a live workshop (the room's phones, the screen, the facilitator's panel),
+ * read-only, once the server has checked who opened it: the policies decide what it shows.
+ */
+export interface View {
+	role: 'authenticated';
+	kind: 'view';
+	view: 'participant' | 'screen' | 'facilitator';
+	workshop: string;
+}
 
 export const ANONYMOUS: Identity = { role: 'anon' };

@@ -1,41 +1,31 @@
-// Excite: the rallying cries and their vote. Everyone sees it; hidden cries only the facilitator.
+// Excite: the rallying cries and their vote. Everyone sees it; the rallying cries policy keeps
+// hidden ones for the facilitator.
 import { AUDIENCES, type Audience, type CryView, type ExciteState } from '$lib/live';
-import type { Handle } from '../db';
-import { ballotSubject, countedVote, voteView, type CountedVote } from './countedVote';
-import { NOTHING, ROOM_AUDIENCES, type LiveFeature, type Reaction } from './feature';
-import { visibleTo } from './visibility';
+import type { Database, Handle } from '../db';
+import { ballotSubject, countedVote, voteView } from './countedVote';
+import { ROOM_AUDIENCES, type LiveFeature, type LiveRead, type Reaction } from './feature';
+import { readAs } from './view';
 
-/** The rallying cries and their latest vote. */
-export async function exciteState(
-	db: Handle,
-	workshopId: string,
-	audience: Audience,
-	// Given when one count serves several audiences (a delta); else read for this one.
-	counted: CountedVote | null | Promise<CountedVote | null> = countedVote(db, workshopId, 'rallying_cry', [
-		audience
-	])
-): Promise<ExciteState> {
-	const vote = voteView(await counted, audience); // first: the default starts a read of its own
+/** The rallying cries and their latest vote, as `db` may read them. */
+async function readExcite(db: Handle, workshopId: string): Promise<ExciteState> {
+	const vote = voteView(await countedVote(db, workshopId, 'rallying_cry'));
 	const cries = await db.query<CryView>(
-		`select id, text, proposals, hidden from rallying_cries where workshop_id = $1 ${visibleTo(audience)}
-		 order by created_at, id`,
+		`select id, text, proposals, hidden from rallying_cries where workshop_id = $1 order by created_at, id`,
 		[workshopId]
 	);
 	return { cries, vote };
 }
 
-/** Excite again for each audience, with the cries' vote counted once for all of them. */
-const exciteAgain: Reaction = {
-	audiences: AUDIENCES,
-	async read({ db, workshopId }, audiences) {
-		const counted = await countedVote(db, workshopId, 'rallying_cry', audiences);
-		return async (audience) => ({ excite: await exciteState(db, workshopId, audience, counted) });
-	}
-};
+/** Excite as `audience` sees it. */
+export const exciteState = (db: Database, workshopId: string, audience: Audience): Promise<ExciteState> =>
+	readAs(db, workshopId, audience, readExcite);
+
+const excite = async ({ db, workshopId }: LiveRead) => ({ excite: await readExcite(db, workshopId) });
+const exciteAgain: Reaction = { audiences: AUDIENCES, read: excite };
 
 export const exciteFeature = {
 	audiences: AUDIENCES,
-	snapshot: async ({ db, workshopId }, audience) => ({ excite: await exciteState(db, workshopId, audience) }),
+	snapshot: excite,
 	on: {
 		cry: exciteAgain,
 		vote: exciteAgain,
@@ -43,9 +33,7 @@ export const exciteFeature = {
 		// only for the vote's own subject.
 		ballot: {
 			audiences: ROOM_AUDIENCES,
-			async read(read, audiences) {
-				return (await ballotSubject(read)) === 'obstacles' ? NOTHING : exciteAgain.read(read, audiences);
-			}
+			read: async (read) => ((await ballotSubject(read)) === 'obstacles' ? {} : excite(read))
 		}
 	}
 } satisfies LiveFeature;

@@ -7,11 +7,15 @@ import type { Announcement, ChangeName } from './announcements';
 /** The screen and the facilitator: they follow the room; phones do not. */
 export const ROOM_AUDIENCES: readonly Audience[] = ['screen', 'facilitator'];
 
-/** What every feature reads with: the workshop as it is now, read once for all of them. */
+/**
+ * What every feature reads with: the audience's view of the workshop, whose policies decide what
+ * each query returns, and the workshop as it is now, read at most once for all features.
+ */
 export interface LiveRead {
 	db: Handle;
 	workshopId: string;
-	workshop: WorkshopState;
+	audience: Audience;
+	workshop(): Promise<WorkshopState>;
 }
 
 /** The same, while one announced change is turned into deltas. */
@@ -27,34 +31,27 @@ export type SnapshotPart = Partial<Fields<Snapshot>> & { room?: Partial<RoomStat
 /** A feature's share of one audience's delta. */
 export type DeltaPart = Partial<Fields<Delta>> & { room?: Partial<RoomState> };
 
-/** Shapes one audience's part from what a reaction read once for all of them. */
-export type PartFor = (audience: Audience) => DeltaPart | Promise<DeltaPart>;
-
-/** How a feature tells its audiences of one change. */
+/** How a feature tells its audiences of one change: read once per audience, never once per phone. */
 export interface Reaction {
-	/** Who hears of it from this feature: one part each, never one per phone. */
+	/** Who hears of it from this feature. */
 	audiences: readonly Audience[];
-	/** Reads what changed once for all of `audiences` (a vote counted once serves them all). */
-	read(read: ChangeRead, audiences: readonly Audience[]): Promise<PartFor>;
+	read(read: ChangeRead): Promise<DeltaPart>;
 }
 
 export interface LiveFeature {
 	/** Who sees this feature: its snapshot part is read for these audiences only. */
 	audiences: readonly Audience[];
-	snapshot(read: LiveRead, audience: Audience): Promise<SnapshotPart>;
+	snapshot(read: LiveRead): Promise<SnapshotPart>;
 	/** The changes it follows, each with who hears of it and how. */
 	on: Partial<Record<ChangeName, Reaction>>;
 }
 
-/** For a change that adds nothing for anyone (a ballot on the other feature's vote). */
-export const NOTHING: PartFor = () => ({});
-
 /** A change after which each audience's part is read again, just as its snapshot reads it. */
 export function rereadFor(
 	audiences: readonly Audience[],
-	part: (read: LiveRead, audience: Audience) => Promise<SnapshotPart>
+	part: (read: LiveRead) => Promise<SnapshotPart>
 ): Reaction {
-	return { audiences, read: async (read) => (audience) => part(read, audience) };
+	return { audiences, read: part };
 }
 
 /** Adds a feature's part to an audience's delta (or snapshot), merging its fields of the room. */

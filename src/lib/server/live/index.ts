@@ -1,11 +1,19 @@
 // What each audience sees of a live workshop: a full snapshot on connect, and a small delta per
-// announced change. Read on the owner connection by the realtime hub, which has already checked
-// who each stream belongs to; each feature's shaping keeps each audience to its own view.
-import type { Audience, Delta, RoomState, Snapshot } from '$lib/live';
-import type { Handle } from '../db';
+// announced change. Each audience's part is read under that audience's view of the workshop (see
+// view.ts), so the policies in the database decide what it holds; the features only shape it.
+import {
+	AUDIENCES,
+	type Audience,
+	type Delta,
+	type RoomState,
+	type Snapshot,
+	type WorkshopState
+} from '$lib/live';
+import type { Database } from '../db';
 import type { Announcement } from './announcements';
 import { addPart, type ChangeRead, type DeltaPart, type LiveRead } from './feature';
 import { LIVE_FEATURES, reactionsTo } from './registry';
+import { viewOf } from './view';
 import { workshopState } from './workshop';
 
 export type { Announcement, AnnouncementName, ChangeName } from './announcements';
@@ -13,18 +21,23 @@ export { countedVote, type CountedVote } from './countedVote';
 export { exciteState } from './excite';
 export { growState } from './grow';
 export { connectedCount, CONNECTED_WITHIN_SECONDS } from './presence';
+export { viewOf } from './view';
 export { visionState } from './vision';
 export { workshopState } from './workshop';
 
-export async function snapshot(db: Handle, workshopId: string, audience: Audience): Promise<Snapshot | null> {
-	return db.transaction(async (tx) => {
+export async function snapshot(
+	db: Database,
+	workshopId: string,
+	audience: Audience
+): Promise<Snapshot | null> {
+	return viewOf(db, workshopId, audience).transaction(async (tx) => {
 		const state = await workshopState(tx, workshopId);
 		if (!state) return null;
 		const serverNow = new Date().toISOString();
-		const read: LiveRead = { db: tx, workshopId, workshop: state.workshop };
+		const read: LiveRead = { db: tx, workshopId, audience, workshop: () => Promise.resolve(state.workshop) };
 		const parts: DeltaPart = {}; // a snapshot's parts merge as a delta's do
 		for (const feature of LIVE_FEATURES) {
-			if (feature.audiences.includes(audience)) addPart(parts, await feature.snapshot(read, audience));
+			if (feature.audiences.includes(audience)) addPart(parts, await feature.snapshot(read));
 		}
 		return {
 			version: state.version,
@@ -41,29 +54,54 @@ export async function snapshot(db: Handle, workshopId: string, audience: Audienc
 }
 
 /**
- * The deltas for one announcement: each feature following it reads what changed once and adds its
- * part to the delta of each audience it tells. One delta per audience, never one per phone; an
- * audience no feature tells gets a bare delta (the hub holds it until something follows).
+ * The deltas for one announcement, for each of `audiences` (those someone is watching as): each
+ * feature following it adds its part, read under that audience's view. One delta per audience,
+ * never one per phone; an audience no feature tells gets a bare delta (the hub holds it until
+ * something follows). Null when the workshop is gone.
  */
 export async function deltasFor(
-	db: Handle,
+	db: Database,
 	workshopId: string,
-	change: Announcement
-): Promise<Record<Audience, Delta> | null> {
-	const state = await workshopState(db, workshopId);
-	if (!state) return null;
-	const base = { version: change.v, serverNow: new Date().toISOString() };
-	const deltas: Record<Audience, Delta> = {
-		participant: { ...base },
-		screen: { ...base },
-		facilitator: { ...base }
-	};
-	const read: ChangeRead = { db, workshopId, workshop: state.workshop, change };
-	for (const reaction of reactionsTo(change.what)) {
-		const partFor = await reaction.read(read, reaction.audiences);
-		for (const audience of reaction.audiences) addPart(deltas[audience], await partFor(audience));
+	change: Announcement,
+	audiences: readonly Audience[] = AUDIENCES
+): Promise<Partial<Record<Audience, Delta>> | null> {
+	const serverNow = new Date().toISOString();
+	const deltas: Partial<Record<Audience, Delta>> = {};
+	for (const audience of audiences) {
+		const delta: Delta = { version: change.v, serverNow };
+		const reactions = reactionsTo(change.what).filter((reaction) => reaction.audiences.includes(audience));
+		if (reactions.length > 0) {
+			const gone = await viewOf(db, workshopId, audience).transaction(async (tx) => {
+				let workshop: Promise<WorkshopState | null> | undefined;
+				const current = () =>
+					(workshop ??= workshopState(tx, workshopId).then((state) => state?.workshop ?? null));
+				const read: ChangeRead = {
+					db: tx,
+					workshopId,
+					audience,
+					change,
+					workshop: () => current().then(present)
+				};
+				try {
+					for (const reaction of reactions) addPart(delta, await reaction.read(read));
+				} catch (error) {
+					if (error instanceof WorkshopGone) return true;
+					throw error;
+				}
+				return false;
+			});
+			if (gone) return null;
+		}
+		deltas[audience] = delta;
 	}
 	return deltas;
+}
+
+class WorkshopGone extends Error {}
+
+function present(workshop: WorkshopState | null): WorkshopState {
+	if (!workshop) throw new WorkshopGone('The workshop is gone');
+	return workshop;
 }
 
 /** A snapshot field some feature must give: one missing from the registry fails here, loudly. */

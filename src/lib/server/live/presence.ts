@@ -1,6 +1,7 @@
-// Who is in the room, for the screen and the facilitator: how many joined (and are connected, for
-// the facilitator), the newest names for the lobby, and how many are ready to move on.
-import { NAMES_SHOWN, type Audience } from '$lib/live';
+// Who is in the room, for the screen and the facilitator (the participants policy lets no phone
+// read the others): how many joined (and are connected, which only the facilitator is shown), the
+// newest names for the lobby, and how many are ready to move on.
+import { NAMES_SHOWN } from '$lib/live';
 import type { Handle } from '../db';
 import { ROOM_AUDIENCES, rereadFor, type LiveFeature, type LiveRead, type SnapshotPart } from './feature';
 
@@ -25,7 +26,7 @@ async function readyCount(db: Handle, workshopId: string): Promise<number> {
 	return row?.n ?? 0;
 }
 
-async function presence({ db, workshopId }: LiveRead, audience: Audience): Promise<SnapshotPart> {
+async function presence({ db, workshopId, audience }: LiveRead): Promise<SnapshotPart> {
 	const [counts] = await db.query<{ joined: number }>(
 		`select count(*)::int as joined from participants where workshop_id = $1`,
 		[workshopId]
@@ -59,15 +60,12 @@ export const presenceFeature = {
 					        (select display_name from participants where id = $2) as name`,
 					[workshopId, change.ref]
 				);
-				return () => ({ room: { joined: row?.joined ?? 0 }, arrived: row?.name ?? null });
+				return { room: { joined: row?.joined ?? 0 }, arrived: row?.name ?? null };
 			}
 		},
 		ready: {
 			audiences: ROOM_AUDIENCES,
-			async read({ db, workshopId }) {
-				const ready = await readyCount(db, workshopId);
-				return () => ({ room: { ready } });
-			}
+			read: async ({ db, workshopId }) => ({ room: { ready: await readyCount(db, workshopId) } })
 		}
 	}
 } satisfies LiveFeature;

@@ -1,56 +1,34 @@
-// The wall of stories and their reactions. Everyone sees it once posts are shown; the facilitator
-// also sees hidden stories, to moderate.
-import { AUDIENCES, STORIES_SHOWN, type Audience, type WorkshopState } from '$lib/live';
-import type { Handle } from '../db';
+// The wall of stories and their reactions. Which stories each audience reads — none hidden, none
+// before a reveal, except for the facilitator — is the stories policy's to say.
+import { AUDIENCES, STORIES_SHOWN } from '$lib/live';
 import * as stories from '../stories';
-import { NOTHING, type LiveFeature } from './feature';
-import { showsPosts } from './visibility';
+import type { LiveFeature, LiveRead } from './feature';
 
-/** The wall as this audience sees it, newest first. */
-function wall(db: Handle, workshopId: string, audience: Audience, workshop: WorkshopState) {
-	if (!showsPosts(audience, workshop)) return Promise.resolve([]);
-	return stories.cards(db, workshopId, audience === 'facilitator', STORIES_SHOWN[audience]);
-}
+/** The wall as this audience sees it, newest first (phones get the newest few). */
+const wall = async ({ db, workshopId, audience }: LiveRead) => ({
+	stories: await stories.cards(db, workshopId, STORIES_SHOWN[audience])
+});
 
 export const wallFeature = {
 	audiences: AUDIENCES,
-	snapshot: async ({ db, workshopId, workshop }, audience) => ({
-		stories: await wall(db, workshopId, audience, workshop)
-	}),
+	snapshot: wall,
 	on: {
-		// One story posted, changed or deleted: added, replaced, or gone for those who may not see it.
+		// One story posted, changed or deleted: added, replaced, or gone for those who may not read it.
 		story: {
 			audiences: AUDIENCES,
-			async read({ db, workshop, change }) {
+			async read({ db, change }) {
 				const card = change.ref ? await stories.card(db, change.ref) : null;
-				const gone = change.ref ?? undefined;
-				return (audience) =>
-					card && (audience === 'facilitator' || (!card.hidden && showsPosts(audience, workshop)))
-						? { story: card }
-						: { storyGone: gone };
+				return card ? { story: card } : { storyGone: change.ref ?? undefined };
 			}
 		},
 		reaction: {
 			audiences: AUDIENCES,
 			async read({ db, change }) {
-				if (!change.ref) return NOTHING;
-				const reactions = { storyId: change.ref, counts: await stories.reactionCounts(db, change.ref) };
-				return () => ({ reactions });
+				if (!change.ref) return {};
+				return { reactions: { storyId: change.ref, counts: await stories.reactionCounts(db, change.ref) } };
 			}
 		},
-		// Posts revealed or hidden again: the whole wall. Phones see the screen's newest few.
-		wall: {
-			audiences: AUDIENCES,
-			async read({ db, workshopId, workshop }) {
-				const screen = await wall(db, workshopId, 'screen', workshop);
-				const facilitator = await wall(db, workshopId, 'facilitator', workshop);
-				const walls = {
-					participant: screen.slice(0, STORIES_SHOWN.participant),
-					screen,
-					facilitator
-				};
-				return (audience) => ({ stories: walls[audience] });
-			}
-		}
+		// Posts revealed or hidden again: the whole wall.
+		wall: { audiences: AUDIENCES, read: wall }
 	}
 } satisfies LiveFeature;

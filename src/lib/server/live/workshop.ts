@@ -58,13 +58,8 @@ export async function workshopState(
 /** Already read for every snapshot and delta, so it costs nothing more here. */
 export const workshopFeature = {
 	audiences: AUDIENCES,
-	snapshot: async ({ workshop }) => ({ workshop }),
+	snapshot: async ({ workshop }) => ({ workshop: await workshop() }),
 	on: {
-		workshop: {
-			audiences: AUDIENCES,
-			read:
-				async ({ workshop }) =>
-				() => ({ workshop })
-		}
+		workshop: { audiences: AUDIENCES, read: async ({ workshop }) => ({ workshop: await workshop() }) }
 	}
 } satisfies LiveFeature;
