@@ -5,35 +5,29 @@
 -- reads with them in read-only transactions. A user's own token cannot carry them: Supabase Auth
 -- puts what a user may set under user_metadata, never at the top level of the claims.
 
--- The audience whose view of `workshop` this session reads, or null.
-create function app.viewing(workshop uuid) returns text
+-- The workshop this session views, as one of `audiences` (as any when null), or null. Policies call
+-- it as `(select app.view_of(…))`, so the claims are read once per statement, not once per row, and
+-- put it first, so a view's rows are settled before any per-row check runs.
+create function app.view_of(audiences text[] default null) returns uuid
 language sql stable set search_path = ''
 as $$
-  select c.claims ->> 'view'
+  select (c.claims ->> 'view_of')::uuid
   from (select nullif(current_setting('request.jwt.claims', true), '')::jsonb as claims) c
-  where c.claims ->> 'view_of' = workshop::text
-    and c.claims ->> 'view' in ('participant', 'screen', 'facilitator')
+  where c.claims ->> 'view' in ('participant', 'screen', 'facilitator')
+    and (audiences is null or c.claims ->> 'view' = any (audiences))
 $$;
 
--- What every participant may read: a participant of the workshop, or any view of it.
-create function app.sees_room(workshop uuid) returns boolean
+-- Whoever sees the workshop, its views included (for the counting functions below).
+create or replace function app.sees_workshop(workshop uuid) returns boolean
 language sql stable security definer set search_path = ''
-as $$ select app.in_workshop(workshop) or app.viewing(workshop) is not null $$;
-
--- The room's people and their marks (names, ready, moods as they arrive): the screen shows them,
--- the facilitator runs the room.
-create function app.shows_room(workshop uuid) returns boolean
-language sql stable security definer set search_path = ''
-as $$ select coalesce(app.viewing(workshop) in ('screen', 'facilitator'), false) or app.drives(workshop) $$;
+as $$
+  select workshop = app.view_of() or app.in_workshop(workshop) or app.is_member(app.workshop_org(workshop))
+$$;
 
 -- Hidden rows, posts before their reveal, counts before a vote's: the facilitator, to moderate.
 create function app.moderates(workshop uuid) returns boolean
 language sql stable security definer set search_path = ''
-as $$ select coalesce(app.viewing(workshop) = 'facilitator', false) or app.drives(workshop) $$;
-
-create or replace function app.sees_workshop(workshop uuid) returns boolean
-language sql stable security definer set search_path = ''
-as $$ select app.sees_room(workshop) or app.is_member(app.workshop_org(workshop)) $$;
+as $$ select coalesce(workshop = app.view_of('{facilitator}'), false) or app.drives(workshop) $$;
 
 -- A vote's result: the facilitator may peek at any time; everyone else sees it once revealed.
 create function app.sees_result(vote uuid) returns boolean
@@ -63,7 +57,7 @@ as $$
   group by b.vote_id
 $$;
 
--- The room's moods by score (1 to 5): counts for whoever sees the room, lines only through the
+-- The room's moods by score (1 to 5): counts for whoever sees the room; lines only through the
 -- moods policy below.
 create function app.mood_counts(workshop uuid) returns integer[]
 language sql stable security definer set search_path = ''
@@ -95,13 +89,19 @@ as $$
   order by c.updated_at
 $$;
 
+-- A story put in the spotlight is shown to the room even before the reveal: spotlighting it is
+-- showing it.
+create function app.in_spotlight(story uuid, workshop uuid) returns boolean
+language sql stable security definer set search_path = ''
+as $$ select exists (select 1 from cx.workshops w where w.id = workshop and w.spotlight_story_id = story) $$;
+
 do $$
 declare f regprocedure;
 begin
   foreach f in array array[
-    'app.viewing(uuid)', 'app.sees_room(uuid)', 'app.shows_room(uuid)', 'app.moderates(uuid)',
-    'app.sees_result(uuid)', 'app.ballot_counts(uuid)', 'app.mood_counts(uuid)',
-    'app.check_tallies(uuid)', 'app.check_reasons(uuid, integer)'
+    'app.view_of(text[])', 'app.moderates(uuid)', 'app.sees_result(uuid)', 'app.ballot_counts(uuid)',
+    'app.mood_counts(uuid)', 'app.check_tallies(uuid)', 'app.check_reasons(uuid, integer)',
+    'app.in_spotlight(uuid, uuid)'
   ]::regprocedure[] loop
     execute format('revoke execute on function %s from public', f);
     execute format('grant execute on function %s to authenticated, service_role', f);
@@ -112,30 +112,24 @@ end $$;
 drop policy "members and participants read workshops" on cx.workshops;
 create policy "members, participants and views read workshops" on cx.workshops
   for select to authenticated
-  using (
-    org_id in (select app.my_orgs()) or id = (select app.my_workshop()) or app.viewing(id) is not null
-  );
+  using (id = (select app.view_of()) or org_id in (select app.my_orgs()) or id = (select app.my_workshop()));
 
--- A story put in the spotlight is shown to the room even before the reveal: spotlighting it is
--- showing it.
-create function app.in_spotlight(story uuid, workshop uuid) returns boolean
-language sql stable security definer set search_path = ''
-as $$ select exists (select 1 from cx.workshops w where w.id = workshop and w.spotlight_story_id = story) $$;
-revoke execute on function app.in_spotlight(uuid, uuid) from public;
-grant execute on function app.in_spotlight(uuid, uuid) to authenticated, service_role;
-
--- Stories: the room (and its screen) reads what is neither hidden nor waiting for a reveal; the
--- facilitator reads all, to moderate; an author reads their own; leaders read the library.
+-- Stories: the room (its phones and its screen) reads what is neither hidden nor waiting for a
+-- reveal; the facilitator reads all, to moderate; an author reads their own; leaders the library.
 drop policy "the library, the room and its facilitators read stories" on cx.stories;
 create policy "the library, the room, its screen and its facilitators read stories" on cx.stories
   for select to authenticated
   using (
-    (library_at is not null and org_id in (select app.my_orgs()))
-    or workshop_id in (select app.my_driven_workshops())
-    or app.viewing(workshop_id) = 'facilitator'
+    workshop_id = (select app.view_of('{facilitator}'))
     or (
-      (workshop_id = (select app.my_workshop()) or app.viewing(workshop_id) in ('participant', 'screen'))
-      and not hidden and (not app.posts_hidden(workshop_id) or app.in_spotlight(id, workshop_id))
+      workshop_id = (select app.view_of('{participant,screen}')) and not hidden
+      and (not (select app.posts_hidden(app.view_of())) or app.in_spotlight(id, workshop_id))
+    )
+    or (library_at is not null and org_id in (select app.my_orgs()))
+    or workshop_id in (select app.my_driven_workshops())
+    or (
+      workshop_id = (select app.my_workshop()) and not hidden
+      and (not app.posts_hidden(workshop_id) or app.in_spotlight(id, workshop_id))
     )
     or app.is_story_author(id)
   );
@@ -146,19 +140,20 @@ drop policy "the room reads moods" on cx.moods;
 create policy "participants read their mood, the screen and members the room's once shown" on cx.moods
   for select to authenticated
   using (
-    participant_id = (select auth.uid())
-    or app.moderates(workshop_id)
-    or (
-      not app.posts_hidden(workshop_id)
-      and (app.shows_room(workshop_id) or app.is_member(app.workshop_org(workshop_id)))
-    )
+    workshop_id = (select app.view_of('{facilitator}'))
+    or (workshop_id = (select app.view_of('{screen}')) and not (select app.posts_hidden(app.view_of())))
+    or participant_id = (select auth.uid())
+    or app.drives(workshop_id)
+    or (app.is_member(app.workshop_org(workshop_id)) and not app.posts_hidden(workshop_id))
   );
 
 drop policy "the room reads obstacles" on cx.obstacles;
 create policy "the room reads obstacles, the facilitator hidden ones too" on cx.obstacles
   for select to authenticated
   using (
-    app.moderates(workshop_id)
+    workshop_id = (select app.view_of('{facilitator}'))
+    or (workshop_id = (select app.view_of()) and not hidden)
+    or app.drives(workshop_id)
     or (app.sees_workshop(workshop_id) and (participant_id = (select auth.uid()) or not hidden))
   );
 
@@ -167,22 +162,58 @@ drop policy "the room reads phrases" on cx.phrases;
 create policy "the screen and members read phrases, participants their own" on cx.phrases
   for select to authenticated
   using (
-    participant_id = (select auth.uid())
-    or app.moderates(workshop_id)
-    or (not hidden and (app.shows_room(workshop_id) or app.is_member(app.workshop_org(workshop_id))))
+    workshop_id = (select app.view_of('{facilitator}'))
+    or (workshop_id = (select app.view_of('{screen}')) and not hidden)
+    or participant_id = (select auth.uid())
+    or app.drives(workshop_id)
+    or (app.is_member(app.workshop_org(workshop_id)) and not hidden)
   );
 
 drop policy "the room reads rallying cries" on cx.rallying_cries;
 create policy "the room reads rallying cries, the facilitator hidden ones too" on cx.rallying_cries
   for select to authenticated
-  using (app.moderates(workshop_id) or (app.sees_workshop(workshop_id) and not hidden));
+  using (
+    workshop_id = (select app.view_of('{facilitator}'))
+    or (workshop_id = (select app.view_of()) and not hidden)
+    or app.drives(workshop_id)
+    or (app.sees_workshop(workshop_id) and not hidden)
+  );
 
+-- The room's people and their marks: the screen shows them, the facilitator runs the room.
 drop policy "participants read themselves, facilitators read the room" on cx.participants;
 create policy "participants read themselves, the screen and facilitators the room" on cx.participants
   for select to authenticated
-  using (id = (select auth.uid()) or app.shows_room(workshop_id));
+  using (
+    workshop_id = (select app.view_of('{screen,facilitator}'))
+    or id = (select auth.uid())
+    or app.drives(workshop_id)
+  );
 
 drop policy "participants and facilitators read ready marks" on cx.stage_ready;
 create policy "participants read their ready marks, the screen and facilitators all" on cx.stage_ready
   for select to authenticated
-  using (participant_id = (select auth.uid()) or app.shows_room(workshop_id));
+  using (
+    workshop_id = (select app.view_of('{screen,facilitator}'))
+    or participant_id = (select auth.uid())
+    or app.drives(workshop_id)
+  );
+
+-- What every view of the room reads, like everyone who sees the workshop.
+drop policy "whoever sees the story reads its reactions" on cx.reactions;
+create policy "whoever sees the story reads its reactions" on cx.reactions
+  for select to authenticated using (workshop_id = (select app.view_of()) or app.sees_workshop(workshop_id));
+drop policy "the room reads fixes" on cx.fixes;
+create policy "the room reads fixes" on cx.fixes
+  for select to authenticated using (workshop_id = (select app.view_of()) or app.sees_workshop(workshop_id));
+drop policy "the room reads action items" on cx.action_items;
+create policy "the room reads action items" on cx.action_items
+  for select to authenticated using (workshop_id = (select app.view_of()) or app.sees_workshop(workshop_id));
+drop policy "the room reads votes" on cx.votes;
+create policy "the room reads votes" on cx.votes
+  for select to authenticated using (workshop_id = (select app.view_of()) or app.sees_workshop(workshop_id));
+drop policy "the room reads the vision" on cx.vision_versions;
+create policy "the room reads the vision" on cx.vision_versions
+  for select to authenticated using (workshop_id = (select app.view_of()) or app.sees_workshop(workshop_id));
+drop policy "the room reads amendments" on cx.vision_amendments;
+create policy "the room reads amendments" on cx.vision_amendments
+  for select to authenticated using (workshop_id = (select app.view_of()) or app.sees_workshop(workshop_id));

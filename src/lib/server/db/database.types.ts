@@ -73,12 +73,10 @@ export type Database = {
 				}[];
 			};
 			sees_result: { Args: { vote: string }; Returns: boolean };
-			sees_room: { Args: { workshop: string }; Returns: boolean };
 			sees_workshop: { Args: { workshop: string }; Returns: boolean };
 			shares_org: { Args: { other: string }; Returns: boolean };
-			shows_room: { Args: { workshop: string }; Returns: boolean };
 			themes_text: { Args: { themes: string[] }; Returns: string };
-			viewing: { Args: { workshop: string }; Returns: string };
+			view_of: { Args: { audiences?: string[] }; Returns: string };
 			vote_ballots: { Args: { vote: string }; Returns: Json[] };
 			vote_choices: {
 				Args: {
