@@ -9,12 +9,14 @@ import { hashToken, newToken, randomIndex } from './tokens';
 export type { Stage } from '$lib/stages';
 export { STAGE_IDS as STAGES } from '$lib/stages';
 
+export type WorkshopStatus = 'draft' | 'live' | 'ended';
+
 export interface WorkshopSummary {
 	id: string;
 	title: string;
 	teamName: string | null;
 	joinCode: string;
-	status: 'draft' | 'live' | 'ended';
+	status: WorkshopStatus;
 	stage: Stage;
 	createdAt: Date;
 	endedAt: Date | null;
