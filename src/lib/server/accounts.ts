@@ -2,6 +2,7 @@
 // works on the owner connection, because it runs before anyone's identity is known; the secrets it
 // reads (credentials, sessions) have row-level security on and no policies, so no request sees them.
 import type { Database, Handle } from './db';
+import type { Row } from './db/rows';
 import { hashPassword, UNKNOWN_USER_HASH, verifyPassword } from './passwords';
 import { hashToken, newToken } from './tokens';
 
@@ -41,7 +42,7 @@ export async function createUser(
 ): Promise<string> {
 	const hash = await hashPassword(input.password);
 	return db.transaction(async (tx) => {
-		const [user] = await tx.query<{ id: string }>(
+		const [user] = await tx.query<Pick<Row<'users'>, 'id'>>(
 			`insert into users (email, display_name) values ($1, $2) on conflict (email) do nothing returning id`,
 			[input.email, input.displayName]
 		);
@@ -69,7 +70,7 @@ export async function setup(
 		await tx.query(`select pg_advisory_xact_lock(hashtext('cx-workshop:setup'))`);
 		if (!(await setupNeeded(tx))) throw new AccountError('This installation has already been set up.');
 		const userId = await createUser(tx, input);
-		const [org] = await tx.query<{ id: string }>(
+		const [org] = await tx.query<Pick<Row<'organisations'>, 'id'>>(
 			`insert into organisations (name) values ($1) returning id`,
 			[input.orgName]
 		);
@@ -105,7 +106,7 @@ export async function signIn(
 	) {
 		throw new TooManyAttemptsError();
 	}
-	const [user] = await db.query<{ id: string; password_hash: string }>(
+	const [user] = await db.query<Pick<Row<'users'>, 'id'> & Pick<Row<'credentials'>, 'password_hash'>>(
 		`select u.id, c.password_hash from users u join credentials c on c.user_id = u.id where u.email = $1`,
 		[input.email]
 	);
@@ -136,7 +137,7 @@ export async function signOut(db: Handle, token: string): Promise<void> {
 
 /** The user a session cookie belongs to, or null when it is unknown or expired. */
 export async function userForSession(db: Handle, token: string): Promise<string | null> {
-	const [row] = await db.query<{ user_id: string }>(
+	const [row] = await db.query<Pick<Row<'sessions'>, 'user_id'>>(
 		`select user_id from sessions where token_hash = $1 and expires_at > now()`,
 		[hashToken(token)]
 	);

@@ -6,6 +6,7 @@ import type { StoryKind } from '$lib/stories';
 import type { Tally } from '$lib/tally';
 import { plural } from '$lib/words';
 import type { Handle } from './db';
+import type { Row } from './db/rows';
 import { renderMarkdown } from './markdown';
 
 export const STORIES_PER_KIND = 3;
@@ -59,17 +60,12 @@ const day = (date: Date) => date.toISOString().slice(0, 10);
 /** The charter of the workshop with this code, if the caller may see the workshop. */
 export async function charter(db: Handle, joinCode: string): Promise<Charter | null> {
 	return db.transaction(async (tx) => {
-		const [workshop] = await tx.query<{
-			id: string;
-			title: string;
-			team_name: string | null;
-			join_code: string;
-			status: string;
-			ended_at: Date | null;
-			created_at: Date;
-			cry: string | null;
-			locale: string;
-		}>(
+		const [workshop] = await tx.query<
+			Pick<
+				Row<'workshops'>,
+				'id' | 'title' | 'team_name' | 'join_code' | 'status' | 'ended_at' | 'created_at'
+			> & { cry: string | null; locale: string }
+		>(
 			// The cry in the words its vote revealed (it may have been hidden since); else as it stands.
 			`select w.id, w.title, w.team_name, w.join_code, w.status, w.ended_at, w.created_at,
 			        coalesce((select v.labels ->> v.winner_id::text from votes v
@@ -81,7 +77,7 @@ export async function charter(db: Handle, joinCode: string): Promise<Charter | n
 			[joinCode]
 		);
 		if (!workshop) return null;
-		const [vision] = await tx.query<{ body: string; version: number }>(
+		const [vision] = await tx.query<Pick<Row<'vision_versions'>, 'body' | 'version'>>(
 			`select body, version from vision_versions where workshop_id = $1 order by version desc limit 1`,
 			[workshop.id]
 		);
@@ -123,7 +119,7 @@ export async function charter(db: Handle, joinCode: string): Promise<Charter | n
  * revealed vote, the first named.
  */
 async function topObstacles(db: Handle, workshopId: string): Promise<CharterObstacle[]> {
-	const rows = await db.query<{ id: string; text: string; fixes: string[] }>(
+	const rows = await db.query<Pick<Row<'obstacles'>, 'id' | 'text'> & { fixes: string[] }>(
 		`select o.id, o.text,
 		        coalesce((select array_agg(f.text order by f.created_at) from fixes f where f.obstacle_id = o.id), '{}') as fixes
 		 from obstacles o where o.workshop_id = $1 and not o.hidden order by o.created_at`,

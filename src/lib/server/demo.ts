@@ -1,6 +1,7 @@
 // Demo data for an empty database: an organisation, a finished workshop with its stories, vision and
 // rallying cry, and a workshop ready to run as DEMO42. A system job, so it uses the owner connection.
 import type { Database, Handle } from './db';
+import type { Row } from './db/rows';
 import { createUser } from './accounts';
 import { hashToken, newToken } from './tokens';
 import * as votes from './votes';
@@ -9,18 +10,11 @@ export const DEMO_EMAIL = 'demo@example.com';
 export const DEMO_LEADER_EMAIL = 'leader@example.com';
 export const DEMO_JOIN_CODE = 'DEMO42';
 
-interface DemoStory {
-	author: string | null;
-	kind: 'good' | 'bad';
-	perspective: 'customer' | 'employee';
-	title: string;
-	body: string;
-	feeling: string;
-	company: string;
-	themes: string[];
-	consent: 'room' | 'library_anonymous' | 'library_named';
-	reactions: number;
-}
+/** A story as posted, with who told it and how many reactions it drew. */
+type DemoStory = Pick<
+	Row<'stories'>,
+	'kind' | 'perspective' | 'title' | 'body' | 'feeling' | 'company' | 'themes' | 'consent'
+> & { author: string | null; reactions: number };
 
 const STORIES: DemoStory[] = [
 	{
@@ -153,7 +147,7 @@ async function insertParticipants(
 ): Promise<string[]> {
 	const ids: string[] = [];
 	for (const name of names) {
-		const [row] = await tx.query<{ id: string }>(
+		const [row] = await tx.query<Pick<Row<'participants'>, 'id'>>(
 			`insert into participants (workshop_id, display_name) values ($1, $2) returning id`,
 			[workshopId, name]
 		);
@@ -168,7 +162,7 @@ async function insertParticipants(
 }
 
 async function seedFinishedWorkshop(tx: Handle, orgId: string, facilitatorId: string): Promise<void> {
-	const [workshop] = await tx.query<{ id: string }>(
+	const [workshop] = await tx.query<Pick<Row<'workshops'>, 'id'>>(
 		`insert into workshops (org_id, title, team_name, join_code, status, stage, created_by, created_at, started_at, ended_at)
 		 values ($1, 'Service excellence kick-off', 'Customer Care, Melbourne', 'KCK7QP', 'live', 'wrapup', $2,
 		         now() - interval '14 days', now() - interval '14 days', null)
@@ -204,7 +198,7 @@ async function seedFinishedWorkshop(tx: Handle, orgId: string, facilitatorId: st
 
 	const storyIds: string[] = [];
 	for (const [index, story] of STORIES.entries()) {
-		const [row] = await tx.query<{ id: string }>(
+		const [row] = await tx.query<Pick<Row<'stories'>, 'id'>>(
 			`insert into stories (workshop_id, kind, perspective, title, body, feeling, company, themes, consent,
 			                      author_name, idempotency_key, created_at)
 			 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, gen_random_uuid(), now() - interval '14 days' + make_interval(mins => $11))
@@ -253,13 +247,13 @@ async function seedFinishedWorkshop(tx: Handle, orgId: string, facilitatorId: st
 
 	const obstacleIds: string[] = [];
 	for (const [index, [text]] of OBSTACLES.entries()) {
-		const [row] = await tx.query<{ id: string }>(
+		const [row] = await tx.query<Pick<Row<'obstacles'>, 'id'>>(
 			`insert into obstacles (workshop_id, participant_id, text, from_story_id) values ($1, $2, $3, $4) returning id`,
 			[workshopId, crowd[index % crowd.length]!, text, index === 2 ? storyIds[2]! : null]
 		);
 		obstacleIds.push(row!.id);
 	}
-	const [dotVote] = await tx.query<{ id: string }>(
+	const [dotVote] = await tx.query<Pick<Row<'votes'>, 'id'>>(
 		`insert into votes (workshop_id, subject, method, dots, may_stack, status, closed_at)
 		 values ($1, 'obstacles', 'dot', 5, true, 'closed', now() - interval '14 days')
 		 returning id`,
@@ -308,13 +302,13 @@ async function seedFinishedWorkshop(tx: Handle, orgId: string, facilitatorId: st
 
 	const cryIds: string[] = [];
 	for (const [index, [text]] of RALLYING_CRIES.entries()) {
-		const [row] = await tx.query<{ id: string }>(
+		const [row] = await tx.query<Pick<Row<'rallying_cries'>, 'id'>>(
 			`insert into rallying_cries (workshop_id, participant_id, text) values ($1, $2, $3) returning id`,
 			[workshopId, crowd[index]!, text]
 		);
 		cryIds.push(row!.id);
 	}
-	const [cryVote] = await tx.query<{ id: string }>(
+	const [cryVote] = await tx.query<Pick<Row<'votes'>, 'id'>>(
 		`insert into votes (workshop_id, subject, method, status, closed_at, winner_id)
 		 values ($1, 'rallying_cry', 'single', 'closed', now() - interval '14 days', $2)
 		 returning id`,
@@ -362,7 +356,7 @@ export async function seedDemo(db: Database, password: string): Promise<{ orgId:
 		const [existing] = await tx.query(`select 1 from organisations limit 1`);
 		if (existing) return null;
 
-		const [org] = await tx.query<{ id: string }>(
+		const [org] = await tx.query<Pick<Row<'organisations'>, 'id'>>(
 			`insert into organisations (name, is_demo) values ('Harbour Telecom (demo)', true) returning id`
 		);
 		const orgId = org!.id;

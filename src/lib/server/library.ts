@@ -5,6 +5,7 @@
 import type { Perspective, StoryKind } from '$lib/stories';
 import { DEFAULT_LOCALE } from '$lib/locales';
 import type { Handle } from './db';
+import type { NonNull, Row } from './db/rows';
 import { plainText, renderMarkdown } from './markdown';
 
 export interface LibraryFilters {
@@ -75,24 +76,33 @@ function filterJson(filters: LibraryFilters): Record<string, string | boolean> {
 	return json;
 }
 
-interface StoryRow {
-	id: string;
-	kind: StoryKind;
-	perspective: Perspective;
-	title: string;
-	body: string;
-	snippet: string | null;
-	feeling: string | null;
-	company: string | null;
-	themes: string[];
-	author_name: string | null;
-	reaction_count: number;
-	featured: boolean;
-	library_at: Date;
-	workshop_id: string;
-	workshop_title: string;
-	team_name: string | null;
-}
+/** A story's own columns; it is in the library, so `library_at` is set. */
+type StoryColumns = NonNull<
+	Pick<
+		Row<'stories'>,
+		| 'id'
+		| 'kind'
+		| 'perspective'
+		| 'title'
+		| 'body'
+		| 'feeling'
+		| 'company'
+		| 'themes'
+		| 'author_name'
+		| 'reaction_count'
+		| 'library_at'
+		| 'workshop_id'
+	>,
+	'library_at'
+>;
+
+/** A library story with its workshop's title and team, whether it is featured, and a search snippet. */
+type StoryRow = StoryColumns &
+	Pick<Row<'workshops'>, 'team_name'> & {
+		workshop_title: Row<'workshops'>['title'];
+		featured: boolean;
+		snippet: string | null;
+	};
 
 // Private-use characters mark the matches in ts_headline's output, so the text around them can be
 // escaped before the marks become <mark> tags.
@@ -204,7 +214,7 @@ export async function facets(
 	orgId: string,
 	selectedWorkshop?: string
 ): Promise<{ teams: string[]; workshops: { id: string; title: string; joinCode: string; endedAt: Date }[] }> {
-	const teams = await db.query<{ team_name: string }>(
+	const teams = await db.query<NonNull<Pick<Row<'workshops'>, 'team_name'>, 'team_name'>>(
 		`select distinct team_name from workshops where org_id = $1 and team_name is not null order by team_name`,
 		[orgId]
 	);
@@ -236,15 +246,15 @@ export interface LibraryStoryPage {
 export async function story(db: Handle, storyId: string): Promise<LibraryStoryPage | null> {
 	const [row] = await read(db, [storyId], undefined);
 	if (!row) return null;
-	const [extra] = await db.query<{
-		edited: boolean;
-		ended_at: Date | null;
-		join_code: string;
-		locale: string;
-		vision: string | null;
-		vision_version: number | null;
-		cry: string | null;
-	}>(
+	const [extra] = await db.query<
+		Pick<Row<'workshops'>, 'ended_at' | 'join_code'> &
+			Pick<Row<'organisations'>, 'locale'> & {
+				edited: boolean;
+				vision: string | null;
+				vision_version: number | null;
+				cry: string | null;
+			}
+	>(
 		`select s.edited_at is not null as edited, w.ended_at, w.join_code, o.locale,
 		        v.body as vision, v.version as vision_version, c.text as cry
 		 from stories s join workshops w on w.id = s.workshop_id join organisations o on o.id = w.org_id

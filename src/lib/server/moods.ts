@@ -1,7 +1,10 @@
 // Explore: each participant's mood (1–5) and one line about a recent service moment.
 import type { Handle } from './db';
+import type { Row } from './db/rows';
 import type { Participant } from './participants';
 import { refusedWhenClosed } from './posting';
+
+type Mood = Pick<Row<'moods'>, 'score' | 'line'>;
 
 /** Posts or replaces the participant's mood. Refused unless Explore is open and unlocked. */
 export async function post(
@@ -18,11 +21,8 @@ export async function post(
 	);
 }
 
-export async function mine(
-	db: Handle,
-	me: Participant
-): Promise<{ score: number; line: string | null } | null> {
-	const [row] = await db.query<{ score: number; line: string | null }>(
+export async function mine(db: Handle, me: Participant): Promise<Mood | null> {
+	const [row] = await db.query<Mood>(
 		`select score, line from moods where workshop_id = $1 and participant_id = $2`,
 		[me.workshopId, me.id]
 	);

@@ -1,6 +1,7 @@
 // Grow: participants name the obstacles that block excellent service (a bad story can become one
 // in a tap) and propose fixes; the facilitator moderates and turns the top ones into actions.
 import type { Handle } from './db';
+import type { Row } from './db/rows';
 import { closedReason, PostingClosedError, refusedWhenClosed } from './posting';
 import type { Participant } from './participants';
 
@@ -23,11 +24,11 @@ export async function post(
 		async () => {
 			const [row] =
 				'text' in input
-					? await db.query<{ id: string }>(
+					? await db.query<Pick<Row<'obstacles'>, 'id'>>(
 							`insert into obstacles (workshop_id, participant_id, text) values ($1, $2, $3) returning id`,
 							[me.workshopId, me.id, input.text]
 						)
-					: await db.query<{ id: string }>(
+					: await db.query<Pick<Row<'obstacles'>, 'id'>>(
 							`insert into obstacles (workshop_id, participant_id, text, from_story_id)
 						 select $1, $2, left(s.title, ${OBSTACLE_MAX}), s.id from stories s
 						 where s.id = $3 and s.workshop_id = $1 and s.kind = 'bad'

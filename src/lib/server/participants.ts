@@ -1,5 +1,6 @@
 // Team members in a workshop: no account, just an unguessable secret in a cookie.
 import { asIdentity, type Database, type Handle } from './db';
+import type { Row } from './db/rows';
 import { hashToken, newToken } from './tokens';
 
 export interface Participant {
@@ -53,9 +54,10 @@ export async function forToken(db: Database, token: string): Promise<Participant
 
 /** The stages this participant has said they are ready to move on from. */
 export async function readyStages(db: Handle, me: Participant): Promise<string[]> {
-	const rows = await db.query<{ stage: string }>(`select stage from stage_ready where participant_id = $1`, [
-		me.id
-	]);
+	const rows = await db.query<Pick<Row<'stage_ready'>, 'stage'>>(
+		`select stage from stage_ready where participant_id = $1`,
+		[me.id]
+	);
 	return rows.map((row) => row.stage);
 }
 

@@ -3,6 +3,7 @@
 // the database; this module turns the refusals into words for a phone.
 import type { OwnStory, ReactionCounts, ReactionKind, StoryCard } from '$lib/stories';
 import type { Handle } from './db';
+import type { Row } from './db/rows';
 import { renderMarkdown } from './markdown';
 import { closedReason, PostingClosedError } from './posting';
 import type { Participant } from './participants';
@@ -47,7 +48,7 @@ async function refused(db: Handle, me: Participant, error: unknown): Promise<nev
 
 /** The id of the caller's story posted with this key, if any: a key someone else used finds nothing. */
 async function postedWith(db: Handle, me: Participant, idempotencyKey: string): Promise<string | null> {
-	const [row] = await db.query<{ id: string }>(
+	const [row] = await db.query<Pick<Row<'stories'>, 'id'>>(
 		`select s.id from stories s join story_authors a on a.story_id = s.id and a.participant_id = $3
 		 where s.workshop_id = $1 and s.idempotency_key = $2`,
 		[me.workshopId, idempotencyKey, me.id]
@@ -241,11 +242,8 @@ export async function spotlightNext(db: Handle, workshopId: string): Promise<str
 // Cards for the room (read by the realtime hub on the owner connection) ---------------------------
 
 /** A card as the database gives it: the markdown, and the times a card turns into words. */
-type CardRow = Omit<StoryCard, 'html' | 'edited' | 'createdAt'> & {
-	body: string;
-	edited_at: Date | null;
-	created_at: Date;
-};
+type CardRow = Omit<StoryCard, 'html' | 'edited' | 'createdAt'> &
+	Pick<Row<'stories'>, 'body' | 'edited_at' | 'created_at'>;
 
 const CARD_COLUMNS = `s.id, s.kind, s.perspective, s.title, s.body, s.feeling, s.company, s.themes, s.hidden,
 	s.on_behalf as "onBehalf", s.edited_at, s.created_at, ${reactionCountsSql('s.id')} as reactions`;

@@ -4,6 +4,7 @@
 // a closing check on the latest version.
 import { applyAmendment } from '$lib/vision';
 import type { Handle } from './db';
+import type { Row } from './db/rows';
 import { closedReason, PostingClosedError, refusedWhenClosed } from './posting';
 import type { Participant } from './participants';
 
@@ -15,10 +16,10 @@ export const PHRASE_MAX = 80;
 export type Stance = 'agree' | 'abstain' | 'disagree';
 export type Decision = 'accepted' | 'declined';
 
-export interface Draft {
-	version: number;
-	body: string;
-}
+export type Draft = Pick<Row<'vision_versions'>, 'version' | 'body'>;
+
+/** A participant's closing check on one version of the draft. */
+type Check = Pick<Row<'vision_checks'>, 'version' | 'stance' | 'reason'>;
 
 /**
  * What became of a save: the new version; or, when it started from a version that is no longer the
@@ -51,7 +52,7 @@ async function insertVersion(
 	base: number,
 	body: string
 ): Promise<number | null> {
-	const [row] = await tx.query<{ version: number }>(
+	const [row] = await tx.query<Pick<Row<'vision_versions'>, 'version'>>(
 		`insert into vision_versions (workshop_id, version, body, created_by)
 		 select $1, $2::int + 1, $3, (select auth.uid()) where app.drives($1) and app.is_live($1)
 		 returning version`,
@@ -109,7 +110,7 @@ export async function decide(
 	for (let attempt = 0; ; attempt++) {
 		try {
 			return await db.transaction(async (tx) => {
-				const [amendment] = await tx.query<{ target: string | null; proposed: string }>(
+				const [amendment] = await tx.query<Pick<Row<'vision_amendments'>, 'target' | 'proposed'>>(
 					`update vision_amendments set status = $3, decided_at = now()
 					 where id = $2 and workshop_id = $1 and status = 'pending' returning target, proposed`,
 					[workshopId, amendmentId, decision]
@@ -156,11 +157,7 @@ export function proposeAmendment(
  * A participant's closing check on `version`, which must be the latest; changing it replaces their
  * earlier answer to that version (answers to earlier versions are kept).
  */
-export async function setCheck(
-	db: Handle,
-	me: Participant,
-	input: { version: number; stance: Stance; reason: string | null }
-): Promise<void> {
+export async function setCheck(db: Handle, me: Participant, input: Check): Promise<void> {
 	try {
 		await db.query(
 			`insert into vision_checks (workshop_id, participant_id, version, stance, reason) values ($1, $2, $3, $4, $5)
@@ -185,11 +182,8 @@ export async function setCheck(
 }
 
 /** The participant's latest answer, to whichever version it was given. */
-export async function myCheck(
-	db: Handle,
-	me: Participant
-): Promise<{ version: number; stance: Stance; reason: string | null } | null> {
-	const [row] = await db.query<{ version: number; stance: Stance; reason: string | null }>(
+export async function myCheck(db: Handle, me: Participant): Promise<Check | null> {
+	const [row] = await db.query<Check>(
 		`select version, stance, reason from vision_checks where workshop_id = $1 and participant_id = $2
 		 order by version desc limit 1`,
 		[me.workshopId, me.id]

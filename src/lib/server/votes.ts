@@ -6,6 +6,7 @@
 import type { MyBallot } from '$lib/ballot';
 import { tally, tallyChosen, type Tally, type VoteMethod } from '$lib/tally';
 import type { Handle } from './db';
+import type { Row } from './db/rows';
 import type { Participant } from './participants';
 
 export type VoteSubject = 'obstacles' | 'rallying_cry';
@@ -106,7 +107,7 @@ export async function cast(db: Handle, me: Participant, voteId: string, choices:
 
 /** The participant's current ballot on a vote, or null. */
 export async function myBallot(db: Handle, me: Participant, voteId: string): Promise<MyBallot | null> {
-	const [row] = await db.query<{ choices: string[] }>(
+	const [row] = await db.query<Pick<Row<'ballots'>, 'choices'>>(
 		`select choices from ballots where vote_id = $1 and participant_id = $2`,
 		[voteId, me.id]
 	);

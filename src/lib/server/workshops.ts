@@ -4,17 +4,20 @@
 import { generateJoinCode } from '$lib/joinCode';
 import type { Stage } from '$lib/stages';
 import type { Database, Handle } from './db';
+import type { Row } from './db/rows';
 import { hashToken, newToken, randomIndex } from './tokens';
 
 export type { Stage } from '$lib/stages';
 export { STAGE_IDS as STAGES } from '$lib/stages';
+
+export type WorkshopStatus = 'draft' | 'live' | 'ended';
 
 export interface WorkshopSummary {
 	id: string;
 	title: string;
 	teamName: string | null;
 	joinCode: string;
-	status: 'draft' | 'live' | 'ended';
+	status: WorkshopStatus;
 	stage: Stage;
 	createdAt: Date;
 	endedAt: Date | null;
@@ -50,7 +53,7 @@ export async function create(
 	);
 	for (let attempt = 0; attempt < MAX_CODE_ATTEMPTS; attempt++) {
 		const joinCode = nextCode();
-		const [row] = await db.query<{ id: string }>(
+		const [row] = await db.query<Pick<Row<'workshops'>, 'id'>>(
 			`insert into workshops (org_id, title, team_name, join_code, created_by, stage_settings)
 			 values ($1, $2, $3, $4, $5, $6)
 			 on conflict (join_code) do nothing returning id`,
@@ -74,12 +77,11 @@ export async function list(db: Handle, orgId: string): Promise<WorkshopSummary[]
 	);
 }
 
+type DrivenWorkshop = Pick<Row<'workshops'>, 'id' | 'title'> & { hasScreenLink: boolean };
+
 /** The workshop with this code, if the caller drives it. */
-export async function forDriver(
-	db: Handle,
-	joinCode: string
-): Promise<{ id: string; title: string; hasScreenLink: boolean } | null> {
-	const [row] = await db.query<{ id: string; title: string; hasScreenLink: boolean }>(
+export async function forDriver(db: Handle, joinCode: string): Promise<DrivenWorkshop | null> {
+	const [row] = await db.query<DrivenWorkshop>(
 		`select id, title, screen_token_hash is not null as "hasScreenLink"
 		 from workshops where join_code = $1 and app.drives(id)`,
 		[joinCode]
@@ -91,8 +93,8 @@ export async function forDriver(
 export async function stageOf(
 	db: Handle,
 	workshopId: string
-): Promise<{ stage: Stage; status: WorkshopSummary['status'] } | null> {
-	const [row] = await db.query<{ stage: Stage; status: WorkshopSummary['status'] }>(
+): Promise<Pick<Row<'workshops'>, 'stage' | 'status'> | null> {
+	const [row] = await db.query<Pick<Row<'workshops'>, 'stage' | 'status'>>(
 		`select stage, status from workshops where id = $1`,
 		[workshopId]
 	);
@@ -219,7 +221,7 @@ export async function revokeScreenLink(db: Handle, workshopId: string): Promise<
 
 /** The workshop a screen link opens (checked by the sign-in service, on the owner connection). */
 export async function forScreenLink(db: Database, joinCode: string, token: string): Promise<string | null> {
-	const [row] = await db.query<{ id: string }>(
+	const [row] = await db.query<Pick<Row<'workshops'>, 'id'>>(
 		`select id from workshops where join_code = $1 and screen_token_hash = $2`,
 		[joinCode, hashToken(token)]
 	);

@@ -1,3 +1,4 @@
+import type { Row } from '$lib/server/db/rows';
 import * as obstacles from '$lib/server/obstacles';
 import { loadPhonePage, phoneAction, readyAction, voteAction } from '$lib/server/phone';
 import * as votes from '$lib/server/votes';
@@ -14,9 +15,10 @@ const Fix = v.object({ id, fix: text('The fix', 1, 280) });
 export const load: PageServerLoad = (event) =>
 	loadPhonePage(event, async (db, participant) => {
 		const vote = await votes.latest(db, participant.workshopId, 'obstacles');
-		const mine = await db.query<{ id: string }>(`select id from obstacles where participant_id = $1`, [
-			participant.id
-		]);
+		const mine = await db.query<Pick<Row<'obstacles'>, 'id'>>(
+			`select id from obstacles where participant_id = $1`,
+			[participant.id]
+		);
 		return {
 			myObstacles: mine.map((row) => row.id),
 			myBallot: vote ? await votes.myBallot(db, participant, vote.id) : null
