@@ -44,9 +44,10 @@ function overflow(page: Page): Promise<string[]> {
 }
 
 /**
- * The page data a phone fetches while `act` runs: for each fetch, which loads it asked the server to
- * run (a digit each: the root layout, the phone's layout with the live snapshot, the page), and
- * whether a live snapshot came back. Each fetch passes through here before the page sees it.
+ * The page data a phone fetches while `act` runs, and until the first such fetch has come back: for
+ * each fetch, which loads it asked the server to run (a digit each: the root layout, the phone's layout
+ * with the live snapshot, the page), and whether a live snapshot came back. The live stream may show
+ * the result before the reload lands, so `act` finishing alone does not mean the fetch is done.
  */
 async function dataFetches(
 	page: Page,
@@ -62,8 +63,11 @@ async function dataFetches(
 		await route.fulfill({ response, body });
 	};
 	await page.route(DATA, pass);
+	const firstFetchBack = page.waitForResponse(DATA);
+	firstFetchBack.catch(() => {}); // awaited below unless `act` fails first
 	try {
 		await act();
+		await firstFetchBack;
 	} finally {
 		await page.unroute(DATA, pass);
 	}
