@@ -11,7 +11,9 @@ export class Observations {
 	constructor() {
 		/** @type {LiveStream[]} every stream opened, to count lost versions and close at the end */
 		this.streams = [];
-		/** @type {Map<LiveStream, number>} when each stream saw the stage become Explore */
+		/** @type {string | null} the stage the facilitator last moved to */
+		this.stageAwaited = null;
+		/** @type {Map<LiveStream, number>} when each stream saw it */
 		this.stageSeen = new Map();
 		/** @type {Map<string, { version: number, t: number }>} line → the delta that first showed it on the screen */
 		this.screenLines = new Map();
@@ -41,7 +43,17 @@ export class Observations {
 	 * @param {number} t
 	 */
 	watchStage(stream, delta, t) {
-		if (delta.workshop?.stage === 'explore' && !this.stageSeen.has(stream)) this.stageSeen.set(stream, t);
+		if (delta.workshop?.stage === this.stageAwaited && !this.stageSeen.has(stream))
+			this.stageSeen.set(stream, t);
+	}
+
+	/**
+	 * Watches for the streams to see `stage`, which the facilitator is about to move to.
+	 * @param {string} stage
+	 */
+	awaitStage(stage) {
+		this.stageAwaited = stage;
+		this.stageSeen = new Map();
 	}
 
 	closeAll() {
@@ -49,17 +61,16 @@ export class Observations {
 	}
 
 	/**
-	 * Latency of a stage change, from the facilitator's response, over `watchers`.
+	 * How long each of `watchers` took to see the awaited stage, from the facilitator's response.
 	 * @param {LiveStream[]} watchers
 	 * @param {number} t0
+	 * @returns {number[]}
 	 */
-	stageLatency(watchers, t0) {
-		return summarize(
-			watchers.flatMap((stream) => {
-				const t = this.stageSeen.get(stream);
-				return t === undefined ? [] : [t - t0];
-			})
-		);
+	stageLatencies(watchers, t0) {
+		return watchers.flatMap((stream) => {
+			const t = this.stageSeen.get(stream);
+			return t === undefined ? [] : [t - t0];
+		});
 	}
 
 	/**

@@ -104,8 +104,8 @@ export function printLive(f) {
 			out('', `${n} × ${reason}`);
 	}
 	if (f.arrival.stoppedBecause) out('', `BROKE: ${f.arrival.stoppedBecause}`);
-	out('stage change', `${describe(f.stage.latency)}  (POST answered in ${round(f.stage.rttMs)} ms)`);
-	if (f.stage.missed) out('', `${f.stage.missed} streams never saw the stage change`);
+	out('stage change', `${describe(f.stage.latency)}  (POST answered in ${round(f.stage.rttMs)} ms, median)`);
+	if (f.stage.missed) out('', `${f.stage.missed} stream-moves never saw the stage change`);
 	// A mood shows nothing on a phone: phones hear of its version in a bare tick within a second.
 	out('mood → phones', `${describe(l.phone)}  (a bare version tick, held up to 1 s by design)`);
 	out('mood → screen', describe(l.screen));
