@@ -1,7 +1,8 @@
 // The realtime hub of one app instance. It LISTENs on the channel of each workshop someone is
 // watching, turns each announced change into one delta per audience (read under that audience's
-// view, computed and encoded once, not once per client) and writes it to every Server-Sent Events stream of that audience. Several
-// instances on one PostgreSQL each hear every change, so they all show the same state.
+// view, computed and encoded once, not once per client) and writes it to every Server-Sent Events
+// stream of that audience. Several instances on one PostgreSQL each hear every change, so they all
+// show the same state.
 import {
 	AUDIENCES,
 	changesNothing,
@@ -12,7 +13,7 @@ import {
 	type StreamEnded
 } from '$lib/live';
 import type { Database } from './db';
-import { connectedCount, deltasFor, snapshot, viewOf, type Announcement } from './live';
+import { connectedCount, deltaFor, snapshot, viewOf, type Announcement } from './live';
 
 export interface Subscriber {
 	audience: Audience;
@@ -164,15 +165,16 @@ export class LiveHub {
 			const watching = AUDIENCES.filter((audience) =>
 				[...watched.subscribers].some((subscriber) => subscriber.audience === audience)
 			);
-			const deltas = await deltasFor(this.db, workshopId, change, watching);
-			if (!deltas) return;
-			const chunks = new Map(
-				watching.map((audience) => [
-					audience,
-					this.outgoing(workshopId, watched, audience, deltas[audience]!)
-				])
-			);
-			this.fanOut(watched, (subscriber) => chunks.get(subscriber.audience) ?? null);
+			// Each audience's delta leaves as soon as it is read: phones do not wait for the screen's.
+			for (const audience of watching) {
+				const delta = await deltaFor(this.db, workshopId, change, audience);
+				if (!delta) return; // the workshop is gone
+				const chunk = this.outgoing(workshopId, watched, audience, delta);
+				if (!chunk) continue;
+				this.fanOut(watched, (subscriber) => (subscriber.audience === audience ? chunk : null));
+				// Let the streams flush before the next audience's read holds the event loop.
+				await new Promise((resolve) => setImmediate(resolve));
+			}
 		});
 	}
 

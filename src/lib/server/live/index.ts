@@ -1,14 +1,7 @@
 // What each audience sees of a live workshop: a full snapshot on connect, and a small delta per
 // announced change. Each audience's part is read under that audience's view of the workshop (see
 // view.ts), so the policies in the database decide what it holds; the features only shape it.
-import {
-	AUDIENCES,
-	type Audience,
-	type Delta,
-	type RoomState,
-	type Snapshot,
-	type WorkshopState
-} from '$lib/live';
+import { type Audience, type Delta, type RoomState, type Snapshot, type WorkshopState } from '$lib/live';
 import type { Database } from '../db';
 import type { Announcement } from './announcements';
 import { addPart, type ChangeRead, type DeltaPart, type LiveRead } from './feature';
@@ -54,47 +47,39 @@ export async function snapshot(
 }
 
 /**
- * The deltas for one announcement, for each of `audiences` (those someone is watching as): each
- * feature following it adds its part, read under that audience's view. One delta per audience,
- * never one per phone; an audience no feature tells gets a bare delta (the hub holds it until
+ * The delta for one announcement, for one audience (the hub asks once per audience someone is
+ * watching as, never once per phone): each feature following the change adds its part, read under
+ * that audience's view. An audience no feature tells gets a bare delta (the hub holds it until
  * something follows). Null when the workshop is gone.
  */
-export async function deltasFor(
+export async function deltaFor(
 	db: Database,
 	workshopId: string,
 	change: Announcement,
-	audiences: readonly Audience[] = AUDIENCES
-): Promise<Partial<Record<Audience, Delta>> | null> {
-	const serverNow = new Date().toISOString();
-	const deltas: Partial<Record<Audience, Delta>> = {};
-	for (const audience of audiences) {
-		const delta: Delta = { version: change.v, serverNow };
-		const reactions = reactionsTo(change.what).filter((reaction) => reaction.audiences.includes(audience));
-		if (reactions.length > 0) {
-			const gone = await viewOf(db, workshopId, audience).transaction(async (tx) => {
-				let workshop: Promise<WorkshopState | null> | undefined;
-				const current = () =>
-					(workshop ??= workshopState(tx, workshopId).then((state) => state?.workshop ?? null));
-				const read: ChangeRead = {
-					db: tx,
-					workshopId,
-					audience,
-					change,
-					workshop: () => current().then(present)
-				};
-				try {
-					for (const reaction of reactions) addPart(delta, await reaction.read(read));
-				} catch (error) {
-					if (error instanceof WorkshopGone) return true;
-					throw error;
-				}
-				return false;
-			});
-			if (gone) return null;
+	audience: Audience
+): Promise<Delta | null> {
+	const delta: Delta = { version: change.v, serverNow: new Date().toISOString() };
+	const reactions = reactionsTo(change.what).filter((reaction) => reaction.audiences.includes(audience));
+	if (reactions.length === 0) return delta;
+	return viewOf(db, workshopId, audience).transaction(async (tx) => {
+		let workshop: Promise<WorkshopState | null> | undefined;
+		const current = () =>
+			(workshop ??= workshopState(tx, workshopId).then((state) => state?.workshop ?? null));
+		const read: ChangeRead = {
+			db: tx,
+			workshopId,
+			audience,
+			change,
+			workshop: () => current().then(present)
+		};
+		try {
+			for (const reaction of reactions) addPart(delta, await reaction.read(read));
+		} catch (error) {
+			if (error instanceof WorkshopGone) return null;
+			throw error;
 		}
-		deltas[audience] = delta;
-	}
-	return deltas;
+		return delta;
+	});
 }
 
 class WorkshopGone extends Error {}

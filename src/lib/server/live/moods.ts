@@ -4,20 +4,27 @@ import { MOOD_LINES_SHOWN, type MoodLine } from '$lib/live';
 import type { Handle } from '../db';
 import { ROOM_AUDIENCES, rereadFor, type LiveFeature, type LiveRead, type SnapshotPart } from './feature';
 
+const NO_MOODS = [0, 0, 0, 0, 0];
+
 async function moodCounts(db: Handle, workshopId: string): Promise<number[]> {
 	const [row] = await db.query<{ counts: number[] | null }>(`select app.mood_counts($1) as counts`, [
 		workshopId
 	]);
-	return row?.counts ?? [0, 0, 0, 0, 0];
+	return row?.counts ?? NO_MOODS;
 }
 
+/** Counts and the newest lines in one statement: read again on every workshop change. */
 async function moods({ db, workshopId }: LiveRead): Promise<SnapshotPart> {
-	const lines = await db.query<MoodLine>(
-		`select id, score, line from moods where workshop_id = $1 and line is not null
-		 order by updated_at desc limit $2`,
+	const [row] = await db.query<{ counts: number[] | null; lines: MoodLine[] }>(
+		`select app.mood_counts($1) as counts,
+		        coalesce((select jsonb_agg(jsonb_build_object('id', id, 'score', score, 'line', line)
+		                                   order by updated_at desc)
+		                  from (select id, score, line, updated_at from moods
+		                        where workshop_id = $1 and line is not null
+		                        order by updated_at desc limit $2) newest), '[]') as lines`,
 		[workshopId, MOOD_LINES_SHOWN]
 	);
-	return { room: { moodCounts: await moodCounts(db, workshopId), moodLines: lines } };
+	return { room: { moodCounts: row?.counts ?? NO_MOODS, moodLines: row?.lines ?? [] } };
 }
 
 export const moodsFeature = {

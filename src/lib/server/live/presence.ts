@@ -7,41 +7,37 @@ import { ROOM_AUDIENCES, rereadFor, type LiveFeature, type LiveRead, type Snapsh
 
 export const CONNECTED_WITHIN_SECONDS = 45;
 
-export async function connectedCount(db: Handle, workshopId: string): Promise<number> {
-	const [row] = await db.query<{ n: number }>(
-		`select count(*)::int as n from participants
-		 where workshop_id = $1 and last_seen_at > now() - make_interval(secs => $2)`,
-		[workshopId, CONNECTED_WITHIN_SECONDS]
-	);
-	return row?.n ?? 0;
-}
-
+// Each count as a scalar subquery of workshop $1, so the whole room can be read in one statement.
+const JOINED = `(select count(*)::int from participants where workshop_id = $1)`;
 /** Ready marks count for the current stage only. */
-async function readyCount(db: Handle, workshopId: string): Promise<number> {
-	const [row] = await db.query<{ n: number }>(
-		`select count(*)::int as n from stage_ready r join workshops w on w.id = r.workshop_id and w.stage = r.stage
-		 where r.workshop_id = $1`,
-		[workshopId]
-	);
+const READY = `(select count(*)::int from stage_ready r join workshops w on w.id = r.workshop_id and w.stage = r.stage
+                where r.workshop_id = $1)`;
+/** Phones seen within $2 seconds. */
+const CONNECTED = `(select count(*)::int from participants
+                    where workshop_id = $1 and last_seen_at > now() - make_interval(secs => $2))`;
+
+export async function connectedCount(db: Handle, workshopId: string): Promise<number> {
+	const [row] = await db.query<{ n: number }>(`select ${CONNECTED} as n`, [
+		workshopId,
+		CONNECTED_WITHIN_SECONDS
+	]);
 	return row?.n ?? 0;
 }
 
+/** The whole room in one statement: it is read again on every workshop change, for two audiences. */
 async function presence({ db, workshopId, audience }: LiveRead): Promise<SnapshotPart> {
-	const [counts] = await db.query<{ joined: number }>(
-		`select count(*)::int as joined from participants where workshop_id = $1`,
-		[workshopId]
-	);
-	const names = await db.query<{ display_name: string }>(
-		`select display_name from participants where workshop_id = $1 and display_name is not null
-		 order by joined_at desc limit $2`,
-		[workshopId, NAMES_SHOWN]
+	const [room] = await db.query<{ joined: number; connected: number | null; names: string[]; ready: number }>(
+		`select ${JOINED} as joined, case when $3 then ${CONNECTED} end as connected, ${READY} as ready,
+		        array(select display_name from participants where workshop_id = $1 and display_name is not null
+		              order by joined_at desc limit $4) as names`,
+		[workshopId, CONNECTED_WITHIN_SECONDS, audience === 'facilitator', NAMES_SHOWN]
 	);
 	return {
 		room: {
-			joined: counts?.joined ?? 0,
-			connected: audience === 'facilitator' ? await connectedCount(db, workshopId) : 0,
-			names: names.map((row) => row.display_name),
-			ready: await readyCount(db, workshopId)
+			joined: room?.joined ?? 0,
+			connected: room?.connected ?? 0,
+			names: room?.names ?? [],
+			ready: room?.ready ?? 0
 		}
 	};
 }
@@ -56,8 +52,7 @@ export const presenceFeature = {
 			audiences: ROOM_AUDIENCES,
 			async read({ db, workshopId, change }) {
 				const [row] = await db.query<{ joined: number; name: string | null }>(
-					`select (select count(*)::int from participants where workshop_id = $1) as joined,
-					        (select display_name from participants where id = $2) as name`,
+					`select ${JOINED} as joined, (select display_name from participants where id = $2) as name`,
 					[workshopId, change.ref]
 				);
 				return { room: { joined: row?.joined ?? 0 }, arrived: row?.name ?? null };
@@ -65,7 +60,10 @@ export const presenceFeature = {
 		},
 		ready: {
 			audiences: ROOM_AUDIENCES,
-			read: async ({ db, workshopId }) => ({ room: { ready: await readyCount(db, workshopId) } })
+			async read({ db, workshopId }) {
+				const [row] = await db.query<{ ready: number }>(`select ${READY} as ready`, [workshopId]);
+				return { room: { ready: row?.ready ?? 0 } };
+			}
 		}
 	}
 } satisfies LiveFeature;
