@@ -122,6 +122,11 @@ export class LiveWorkshop {
 		if (delta.stories) this.stories = delta.stories;
 		if (delta.grow) this.grow = delta.grow;
 		if (delta.excite) this.excite = delta.excite;
+		if (delta.recounted) {
+			const { recounted } = delta;
+			for (const state of [this.grow, this.excite])
+				if (state.vote?.id === recounted.id) state.vote = recounted;
+		}
 		if (delta.vision) this.vision = delta.vision;
 		if (delta.story) this.upsertStory(delta.story);
 		if (delta.storyGone) this.stories = this.stories.filter((story) => story.id !== delta.storyGone);

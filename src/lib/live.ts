@@ -202,6 +202,8 @@ export interface Delta {
 	stories?: StoryCard[];
 	grow?: GrowState;
 	excite?: ExciteState;
+	/** A vote's ballots changed: it replaces the vote with its id, Grow's or Excite's. */
+	recounted?: VoteView;
 	vision?: VisionState;
 }
 

@@ -342,7 +342,7 @@ async function stageChange(url, session, options, seen, watchers) {
 		rtts.push(rttMs);
 	}
 	const latency = summarize(latencies);
-	const rttMs = summarize(rtts).p50;
+	const rttMs = summarize(rtts).p50 ?? 0; // never empty: one per move
 	log(`${STAGE_MOVES.length} stage moves (POST p50 ${round(rttMs)} ms): ${describe(latency)}`);
 	return { latency, rttMs, missed: watchers.length * STAGE_MOVES.length - latency.n };
 }

@@ -57,6 +57,9 @@ export class VoteWatch {
 			const builtAt = Date.parse(delta.serverNow) - (Date.now() - performance.now());
 			this.facilitatorDeltas.set(delta.version, { t, builtAt });
 		}
+		// A ballot's delta carries its vote alone, recounted (older servers sent all of Excite again).
+		const recounted = /** @type {{ recounted?: ExciteState['vote'] }} */ (delta).recounted;
+		if (stream === this.facilitator && recounted?.status === 'open') this.ballots = recounted.ballots;
 		const excite = /** @type {{ excite?: ExciteState }} */ (delta).excite;
 		if (!excite) return;
 		const vote = excite.vote;

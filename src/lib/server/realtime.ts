@@ -35,6 +35,8 @@ interface Held {
 
 interface Watched {
 	subscribers: Set<Subscriber>;
+	/** Subscribers whose snapshot has not gone out yet: no delta may reach them before it. */
+	awaitingSnapshot: Set<Subscriber>;
 	unlisten: Promise<() => Promise<void>>;
 	/** Announcements are handled strictly one after another, so deltas leave in version order. */
 	queue: Promise<void>;
@@ -92,10 +94,13 @@ export class LiveHub {
 	async subscribe(workshopId: string, subscriber: Subscriber): Promise<() => void> {
 		const watched = this.watch(workshopId);
 		watched.subscribers.add(subscriber);
+		watched.awaitingSnapshot.add(subscriber);
 		await watched.unlisten; // listening before the snapshot is read, so nothing falls in between
-		// Through the queue, so the snapshot goes out in order with the deltas around it.
+		// Through the queue, so the snapshot goes out in order with the deltas around it: those
+		// queued before it are already in it.
 		await this.enqueue(workshopId, watched, async () => {
 			const first = await snapshot(this.db, workshopId, subscriber.audience);
+			watched.awaitingSnapshot.delete(subscriber);
 			if (first) subscriber.write(sseEvent('snapshot', first));
 		});
 		if (subscriber.participantId) void this.markSeen([subscriber.participantId]).catch(logError);
@@ -123,6 +128,7 @@ export class LiveHub {
 			const channel = `workshop_${workshopId.replaceAll('-', '')}`;
 			const entry: Watched = {
 				subscribers: new Set(),
+				awaitingSnapshot: new Set(),
 				unlisten: this.db.listen(channel, (payload) => this.onAnnouncement(workshopId, entry, payload)),
 				queue: Promise.resolve(),
 				lastPresence: -1,
@@ -139,6 +145,7 @@ export class LiveHub {
 		const watched = this.watched.get(workshopId);
 		if (!watched) return;
 		watched.subscribers.delete(subscriber);
+		watched.awaitingSnapshot.delete(subscriber);
 		if (watched.subscribers.size === 0) {
 			this.watched.delete(workshopId);
 			if (watched.tickTimer) clearTimeout(watched.tickTimer);
@@ -172,8 +179,8 @@ export class LiveHub {
 				const chunk = this.outgoing(workshopId, watched, audience, delta);
 				if (!chunk) continue;
 				this.fanOut(watched, (subscriber) => (subscriber.audience === audience ? chunk : null));
-				// Let the streams flush before the next audience's read holds the event loop.
-				await new Promise((resolve) => setImmediate(resolve));
+				// The phones are the many: let their streams flush before the next read holds the event loop.
+				if (audience === 'participant') await new Promise((resolve) => setImmediate(resolve));
 			}
 		});
 	}
@@ -238,6 +245,7 @@ export class LiveHub {
 
 	private fanOut(watched: Watched, text: (subscriber: Subscriber) => Uint8Array | null): void {
 		for (const subscriber of watched.subscribers) {
+			if (watched.awaitingSnapshot.has(subscriber)) continue;
 			const chunk = text(subscriber);
 			if (chunk && !subscriber.write(chunk)) watched.subscribers.delete(subscriber);
 		}

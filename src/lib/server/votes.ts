@@ -170,12 +170,16 @@ async function countBallots(db: Handle, vote: Vote, options?: string[]): Promise
 	return tallyChosen(vote.method, options, chosen, ballots);
 }
 
-/** The latest vote on a subject in the workshop (open, closed or revealed), or null. */
+/** The latest vote on subject $2 in workshop $1 (open, closed or revealed), as a `Vote` row. */
+export const LATEST_VOTE_SQL = `select ${VOTE_COLUMNS} from votes where workshop_id = $1 and subject = $2
+	order by opened_at desc limit 1`;
+
+/** Vote $2 of workshop $1, as a `Vote` row. */
+export const VOTE_SQL = `select ${VOTE_COLUMNS} from votes where workshop_id = $1 and id = $2`;
+
+/** The latest vote on a subject in the workshop, or null. */
 export async function latest(db: Handle, workshopId: string, subject: VoteSubject): Promise<Vote | null> {
-	const [vote] = await db.query<Vote>(
-		`select ${VOTE_COLUMNS} from votes where workshop_id = $1 and subject = $2 order by opened_at desc limit 1`,
-		[workshopId, subject]
-	);
+	const [vote] = await db.query<Vote>(LATEST_VOTE_SQL, [workshopId, subject]);
 	return vote ?? null;
 }
 

@@ -2,8 +2,8 @@
 // hidden ones for the facilitator.
 import { AUDIENCES, type Audience, type CryView, type ExciteState } from '$lib/live';
 import type { Database, Handle } from '../db';
-import { ballotSubject, countedVote, voteView } from './countedVote';
-import { ROOM_AUDIENCES, type LiveFeature, type LiveRead, type Reaction } from './feature';
+import { countedVote, voteView } from './countedVote';
+import type { LiveFeature, LiveRead, Reaction } from './feature';
 import { readAs } from './view';
 
 /** The rallying cries and their latest vote, as `db` may read them. */
@@ -28,12 +28,7 @@ export const exciteFeature = {
 	snapshot: excite,
 	on: {
 		cry: exciteAgain,
-		vote: exciteAgain,
-		// Phones need no count of ballots as they arrive; the screen and the facilitator do, and
-		// only for the vote's own subject.
-		ballot: {
-			audiences: ROOM_AUDIENCES,
-			read: async (read) => ((await ballotSubject(read)) === 'obstacles' ? {} : excite(read))
-		}
+		vote: exciteAgain
+		// ballots: see ballots.ts
 	}
 } satisfies LiveFeature;

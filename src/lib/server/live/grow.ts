@@ -2,8 +2,8 @@
 // the obstacles policy keeps hidden ones for the facilitator.
 import { AUDIENCES, type ActionView, type Audience, type GrowState, type ObstacleView } from '$lib/live';
 import type { Database, Handle } from '../db';
-import { ballotSubject, countedVote, voteView } from './countedVote';
-import { ROOM_AUDIENCES, type LiveFeature, type LiveRead, type Reaction } from './feature';
+import { countedVote, voteView } from './countedVote';
+import type { LiveFeature, LiveRead, Reaction } from './feature';
 import { readAs } from './view';
 
 /** The obstacles with their fixes, their dot vote, and the actions, as `db` may read them. */
@@ -36,12 +36,7 @@ export const growFeature = {
 	on: {
 		obstacle: growAgain,
 		action: growAgain,
-		vote: growAgain,
-		// Phones need no count of ballots as they arrive; the screen and the facilitator do, and
-		// only for the vote's own subject.
-		ballot: {
-			audiences: ROOM_AUDIENCES,
-			read: async (read) => ((await ballotSubject(read)) === 'obstacles' ? grow(read) : {})
-		}
+		vote: growAgain
+		// ballots: see ballots.ts
 	}
 } satisfies LiveFeature;

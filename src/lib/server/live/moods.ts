@@ -1,17 +1,9 @@
 // The room's moods, for the screen and the facilitator: counts by score, and the newest lines.
 // The moods policy decides who reads which lines (the screen only once posts are shown).
 import { MOOD_LINES_SHOWN, type MoodLine } from '$lib/live';
-import type { Handle } from '../db';
 import { ROOM_AUDIENCES, rereadFor, type LiveFeature, type LiveRead, type SnapshotPart } from './feature';
 
 const NO_MOODS = [0, 0, 0, 0, 0];
-
-async function moodCounts(db: Handle, workshopId: string): Promise<number[]> {
-	const [row] = await db.query<{ counts: number[] | null }>(`select app.mood_counts($1) as counts`, [
-		workshopId
-	]);
-	return row?.counts ?? NO_MOODS;
-}
 
 /** Counts and the newest lines in one statement: read again on every workshop change. */
 async function moods({ db, workshopId }: LiveRead): Promise<SnapshotPart> {
@@ -35,14 +27,18 @@ export const moodsFeature = {
 		workshop: rereadFor(ROOM_AUDIENCES, moods),
 		mood: {
 			audiences: ROOM_AUDIENCES,
+			// One statement: the counts, and the mood's line when it has one the reader may see.
 			async read({ db, workshopId, change }) {
-				const counts = await moodCounts(db, workshopId);
-				const [line] = change.ref
-					? await db.query<MoodLine>(`select id, score, line from moods where id = $1 and line is not null`, [
-							change.ref
-						])
-					: [];
-				return { room: { moodCounts: counts }, ...(line ? { moodLine: line } : {}) };
+				const [row] = await db.query<{ counts: number[] | null; line: MoodLine | null }>(
+					`select app.mood_counts($1) as counts,
+					        (select jsonb_build_object('id', id, 'score', score, 'line', line)
+					         from moods where id = $2 and line is not null) as line`,
+					[workshopId, change.ref]
+				);
+				return {
+					room: { moodCounts: row?.counts ?? NO_MOODS },
+					...(row?.line ? { moodLine: row.line } : {})
+				};
 			}
 		}
 	}

@@ -2,6 +2,7 @@
 // feature follows does not compile (liveFeatures), and the trigger arguments in the database are
 // checked against this list by tests/integration/announcements.test.ts.
 import type { AnnouncementName, ChangeName } from './announcements';
+import { ballotsFeature } from './ballots';
 import { closingFeature } from './closing';
 import { exciteFeature } from './excite';
 import { liveFeatures, type LiveFeature, type Reaction } from './feature';
@@ -20,6 +21,7 @@ export const LIVE_FEATURES: readonly LiveFeature[] = liveFeatures([
 	wallFeature,
 	growFeature,
 	exciteFeature,
+	ballotsFeature,
 	visionFeature
 ]);
 
