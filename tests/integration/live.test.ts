@@ -8,7 +8,7 @@ import * as participants from '$lib/server/participants';
 import { LiveHub } from '$lib/server/realtime';
 import * as workshops from '$lib/server/workshops';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { engines, freshDatabase } from '../setup/databases';
 import { asMember, member, organisation, participant, workshop } from '../setup/fixtures';
 import { recorder } from '../setup/streams';
@@ -245,6 +245,47 @@ describe.each(engines)('live updates on %s', (engine) => {
 			await new Promise((resolve) => setTimeout(resolve, 200));
 			expect(facilitator.deltas()).toHaveLength(announced);
 		});
+	});
+});
+
+describe.each(engines)('a stream opened while changes are being told, on %s', (engine) => {
+	it('gets its snapshot before any delta, and every version after it', async () => {
+		const db = await freshDatabase(engine);
+		const hub = new LiveHub(db, TICK_MS);
+		onTestFinished(async () => {
+			await hub.close();
+			await db.close();
+		});
+		const org = await organisation(db, 'Org');
+		const room = await workshop(db, org, await member(db, org, 'facilitator'), { status: 'live' });
+		const screen = recorder('screen');
+		await hub.subscribe(room.id, screen.subscriber);
+
+		// A second screen opens the moment the first is told of the first of twenty arrivals, while
+		// the hub is still writing that delta and the others queue up behind it.
+		const late = recorder('screen');
+		let opening: Promise<unknown> | undefined;
+		const write = screen.subscriber.write;
+		screen.subscriber.write = (chunk) => {
+			const written = write(chunk);
+			if (screen.deltas().length > 0) opening ??= hub.subscribe(room.id, late.subscriber);
+			return written;
+		};
+		const arrivals = Promise.all(
+			Array.from({ length: 20 }, (_, n) => participant(db, room.joinCode, `Guest ${n + 1}`))
+		);
+		await expect.poll(() => opening).toBeDefined();
+		await opening;
+		await arrivals;
+		await expect.poll(() => late.events.at(-1)?.data.room?.joined).toBe(20);
+
+		expect(late.events[0]!.event).toBe('snapshot');
+		// After it, as a client applies them: those it already holds are skipped, the rest follow on.
+		let version = late.events[0]!.data.version;
+		for (const delta of late.deltas().filter((delta) => delta.version > version)) {
+			expect(delta.since ?? delta.version - 1).toBeLessThanOrEqual(version);
+			version = delta.version;
+		}
 	});
 });
 
