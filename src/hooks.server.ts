@@ -2,13 +2,13 @@ import { env } from '$env/dynamic/private';
 import { env as publicEnv } from '$env/dynamic/public';
 import * as accounts from '$lib/server/accounts';
 import { normaliseJoinCode } from '$lib/joinCode';
-import { SESSION_COOKIE } from '$lib/server/cookies';
+import { SESSION_COOKIE } from '$lib/server/http/cookies';
 import { asIdentity, system } from '$lib/server/db';
 import { ANONYMOUS } from '$lib/server/db/types';
-import { participantAccess } from '$lib/server/liveAccess';
+import { participantAccess } from '$lib/server/http/liveAccess';
 import { asParticipant } from '$lib/server/participants';
 import { start } from '$lib/server/startup';
-import { supabaseConfig, verifiedUserId } from '$lib/server/supabaseAuth';
+import { supabaseConfig, verifiedUserId } from '$lib/server/http/supabaseAuth';
 import { redirect, type Handle, type ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 

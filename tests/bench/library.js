@@ -87,7 +87,7 @@ export function hrefOf(query) {
 }
 
 /**
- * What the app passes to app.library_search for this query (as src/lib/server/libraryQuery.ts
+ * What the app passes to app.library_search for this query (as src/lib/server/http/libraryQuery.ts
  * parses the query string).
  * @param {LibraryQuery} query
  */

@@ -1,6 +1,6 @@
 import * as library from '$lib/server/library';
-import { currentMembership } from '$lib/server/currentOrg';
-import { isFiltered, parseLibraryQuery } from '$lib/server/libraryQuery';
+import { currentMembership } from '$lib/server/http/currentOrg';
+import { isFiltered, parseLibraryQuery } from '$lib/server/http/libraryQuery';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async ({ locals, url }) => {

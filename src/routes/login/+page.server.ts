@@ -1,10 +1,10 @@
 import { env } from '$env/dynamic/public';
 import * as accounts from '$lib/server/accounts';
-import { SESSION_COOKIE, setSecretCookie } from '$lib/server/cookies';
+import { SESSION_COOKIE, setSecretCookie } from '$lib/server/http/cookies';
 import { system } from '$lib/server/db';
-import { rejectForm } from '$lib/server/forms';
-import { safeNext } from '$lib/server/redirects';
-import { supabaseConfig, supabaseFor } from '$lib/server/supabaseAuth';
+import { rejectForm } from '$lib/server/http/forms';
+import { safeNext } from '$lib/server/http/redirects';
+import { supabaseConfig, supabaseFor } from '$lib/server/http/supabaseAuth';
 import { email, parseForm } from '$lib/validation';
 import { redirect } from '@sveltejs/kit';
 import * as v from 'valibot';

@@ -1,8 +1,8 @@
 import { env } from '$env/dynamic/public';
 import * as accounts from '$lib/server/accounts';
-import { SESSION_COOKIE } from '$lib/server/cookies';
+import { SESSION_COOKIE } from '$lib/server/http/cookies';
 import { system } from '$lib/server/db';
-import { supabaseConfig, supabaseFor } from '$lib/server/supabaseAuth';
+import { supabaseConfig, supabaseFor } from '$lib/server/http/supabaseAuth';
 import { redirect } from '@sveltejs/kit';
 import type { Actions } from './$types';
 

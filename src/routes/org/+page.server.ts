@@ -1,6 +1,6 @@
 import { LOCALES, type Locale } from '$lib/locales';
 import { ROLES, type Role } from '$lib/server/accounts';
-import { currentMembership } from '$lib/server/currentOrg';
+import { currentMembership } from '$lib/server/http/currentOrg';
 import * as organisations from '$lib/server/organisations';
 import { parseForm } from '$lib/validation';
 import { error, fail } from '@sveltejs/kit';

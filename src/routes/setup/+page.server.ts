@@ -1,7 +1,7 @@
 import * as accounts from '$lib/server/accounts';
-import { startSession } from '$lib/server/cookies';
+import { startSession } from '$lib/server/http/cookies';
 import { system } from '$lib/server/db';
-import { rejectForm } from '$lib/server/forms';
+import { rejectForm } from '$lib/server/http/forms';
 import { email, newPassword, parseForm, text } from '$lib/validation';
 import { redirect } from '@sveltejs/kit';
 import * as v from 'valibot';

@@ -1,4 +1,4 @@
-import { currentMembership } from '$lib/server/currentOrg';
+import { currentMembership } from '$lib/server/http/currentOrg';
 import * as workshops from '$lib/server/workshops';
 import type { PageServerLoad } from './$types';
 

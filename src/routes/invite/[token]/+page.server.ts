@@ -1,8 +1,8 @@
 import * as accounts from '$lib/server/accounts';
-import { startSession } from '$lib/server/cookies';
+import { startSession } from '$lib/server/http/cookies';
 import { asIdentity, system } from '$lib/server/db';
 import * as organisations from '$lib/server/organisations';
-import { rejectForm } from '$lib/server/forms';
+import { rejectForm } from '$lib/server/http/forms';
 import { email, newPassword, parseForm, text } from '$lib/validation';
 import { error, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';

@@ -1,9 +1,9 @@
 import { normaliseJoinCode } from '$lib/joinCode';
-import { participantCookie, setSecretCookie } from '$lib/server/cookies';
+import { participantCookie, setSecretCookie } from '$lib/server/http/cookies';
 import { system } from '$lib/server/db';
 import * as participants from '$lib/server/participants';
 import * as workshops from '$lib/server/workshops';
-import { rejectForm } from '$lib/server/forms';
+import { rejectForm } from '$lib/server/http/forms';
 import { parseForm, text } from '$lib/validation';
 import { error, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';

@@ -1,5 +1,5 @@
 import * as library from '$lib/server/library';
-import { rejectForm } from '$lib/server/forms';
+import { rejectForm } from '$lib/server/http/forms';
 import { parseForm } from '$lib/validation';
 import { error } from '@sveltejs/kit';
 import * as v from 'valibot';

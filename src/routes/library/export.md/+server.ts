@@ -1,4 +1,4 @@
-import { exportResponse } from '$lib/server/libraryDownload';
+import { exportResponse } from '$lib/server/http/libraryDownload';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = (event) => exportResponse(event, 'md');

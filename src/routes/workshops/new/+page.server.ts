@@ -1,5 +1,5 @@
-import { currentMembership } from '$lib/server/currentOrg';
-import { rejectForm } from '$lib/server/forms';
+import { currentMembership } from '$lib/server/http/currentOrg';
+import { rejectForm } from '$lib/server/http/forms';
 import * as workshops from '$lib/server/workshops';
 import { STAGES } from '$lib/stages';
 import { parseForm, text } from '$lib/validation';

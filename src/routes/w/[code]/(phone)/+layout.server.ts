@@ -1,5 +1,5 @@
 import { snapshot } from '$lib/server/live';
-import { phone } from '$lib/server/phone';
+import { phone } from '$lib/server/http/phone';
 import { system } from '$lib/server/db';
 import { error } from '@sveltejs/kit';
 import type { LayoutServerLoad } from './$types';

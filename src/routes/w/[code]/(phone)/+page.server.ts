@@ -1,6 +1,6 @@
 import { MOOD_LINE_MAX } from '$lib/stages';
 import * as moods from '$lib/server/moods';
-import { loadPhonePage, phoneAction, readyAction } from '$lib/server/phone';
+import { loadPhonePage, phoneAction, readyAction } from '$lib/server/http/phone';
 import { parseForm, text } from '$lib/validation';
 import * as v from 'valibot';
 import type { Actions, PageServerLoad } from './$types';

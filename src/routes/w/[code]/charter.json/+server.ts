@@ -1,4 +1,4 @@
-import { readCharter } from '$lib/server/charterReader';
+import { readCharter } from '$lib/server/http/charterReader';
 import { json } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';
 

@@ -1,5 +1,5 @@
 import { charterMarkdown } from '$lib/server/charter';
-import { readCharter } from '$lib/server/charterReader';
+import { readCharter } from '$lib/server/http/charterReader';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async (event) => {

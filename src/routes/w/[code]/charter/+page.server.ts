@@ -1,4 +1,4 @@
-import { readCharter } from '$lib/server/charterReader';
+import { readCharter } from '$lib/server/http/charterReader';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => ({ charter: await readCharter(event) });

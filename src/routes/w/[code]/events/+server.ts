@@ -1,7 +1,7 @@
 // The live stream of a workshop, as Server-Sent Events: a snapshot, then small versioned deltas.
 // One stream per tab; `?as=screen` or `?as=facilitator` asks for those views, else a phone's.
 import { normaliseJoinCode } from '$lib/joinCode';
-import { liveAccess } from '$lib/server/liveAccess';
+import { liveAccess } from '$lib/server/http/liveAccess';
 import { liveHub } from '$lib/server/realtime';
 import { error } from '@sveltejs/kit';
 import type { RequestHandler } from './$types';

@@ -1,9 +1,9 @@
 import { normaliseJoinCode } from '$lib/joinCode';
 import { STAGE_IDS } from '$lib/stages';
 import { STORY_LIMITS } from '$lib/stories';
-import { parseBallot } from '$lib/server/ballotForm';
-import { rejectForm } from '$lib/server/forms';
-import { joinUrl } from '$lib/server/joinLink';
+import { parseBallot } from '$lib/server/http/ballotForm';
+import { rejectForm } from '$lib/server/http/forms';
+import { joinUrl } from '$lib/server/http/joinLink';
 import { snapshot } from '$lib/server/live';
 import { system } from '$lib/server/db';
 import * as obstacles from '$lib/server/obstacles';

@@ -1,8 +1,8 @@
 import { normaliseJoinCode } from '$lib/joinCode';
-import { screenCookie, setSecretCookie } from '$lib/server/cookies';
+import { screenCookie, setSecretCookie } from '$lib/server/http/cookies';
 import { system } from '$lib/server/db';
-import { joinUrl, qrSvg } from '$lib/server/joinLink';
-import { screenAccess } from '$lib/server/liveAccess';
+import { joinUrl, qrSvg } from '$lib/server/http/joinLink';
+import { screenAccess } from '$lib/server/http/liveAccess';
 import { snapshot } from '$lib/server/live';
 import * as workshops from '$lib/server/workshops';
 import { error, redirect } from '@sveltejs/kit';

@@ -1,7 +1,7 @@
-import { loadPhonePage, phoneAction, readyAction } from '$lib/server/phone';
+import { loadPhonePage, phoneAction, readyAction } from '$lib/server/http/phone';
 import * as stories from '$lib/server/stories';
 import * as vision from '$lib/server/vision';
-import { parseStory } from '$lib/server/storyForm';
+import { parseStory } from '$lib/server/http/storyForm';
 import { REACTION_KINDS, type ReactionKind } from '$lib/stories';
 import { parseForm, text } from '$lib/validation';
 import * as v from 'valibot';

@@ -1,4 +1,4 @@
-import { loadPhonePage, phoneAction, readyAction, voteAction } from '$lib/server/phone';
+import { loadPhonePage, phoneAction, readyAction, voteAction } from '$lib/server/http/phone';
 import * as rallyingCries from '$lib/server/rallyingCries';
 import * as vision from '$lib/server/vision';
 import * as votes from '$lib/server/votes';

@@ -1,6 +1,6 @@
 import type { Row } from '$lib/server/db/rows';
 import * as obstacles from '$lib/server/obstacles';
-import { loadPhonePage, phoneAction, readyAction, voteAction } from '$lib/server/phone';
+import { loadPhonePage, phoneAction, readyAction, voteAction } from '$lib/server/http/phone';
 import * as votes from '$lib/server/votes';
 import { parseForm, text } from '$lib/validation';
 import * as v from 'valibot';

@@ -7,14 +7,14 @@ import { STAGE_IDS, stagePath } from '$lib/stages';
 import { parseForm, type FormErrors, type FormResult } from '$lib/validation';
 import { error, fail, redirect, type RequestEvent, type ServerLoadEvent } from '@sveltejs/kit';
 import * as v from 'valibot';
-import type { Handle } from './db';
+import type { Handle } from '../db';
 import { formValues } from './forms';
-import * as participants from './participants';
+import * as participants from '../participants';
 import { parseBallot } from './ballotForm';
-import * as votes from './votes';
-import * as workshops from './workshops';
+import * as votes from '../votes';
+import * as workshops from '../workshops';
 import type { MyBallot } from '$lib/ballot';
-import { PAUSED_REASON, PostingClosedError } from './posting';
+import { PAUSED_REASON, PostingClosedError } from '../posting';
 
 /** A phone in a workshop: the participant it is, and database access as that participant. */
 export interface Phone {

@@ -2,7 +2,7 @@
 // types it (a number field per option): the same fields, read the same way.
 import { describe, expect, it } from 'vitest';
 import { parseBallot } from './ballotForm';
-import type { Vote } from './votes';
+import type { Vote } from '../votes';
 
 const [A, B, C] = [
 	'00000000-0000-4000-8000-00000000000a',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { joinUrl, qrSvg } from './joinLink';
-import { networkUrls } from './startup';
+import { networkUrls } from '../startup';
 
 describe('the join address phones are sent to', () => {
 	it('is the address the facilitator used, when phones can reach it', () => {

@@ -1,8 +1,8 @@
 // Serves a library export for the signed-in member: the same query string as the library page.
 import { error, type RequestEvent } from '@sveltejs/kit';
 import { currentMembership } from './currentOrg';
-import * as library from './library';
-import { toCsv, toMarkdown } from './libraryExport';
+import * as library from '../library';
+import { toCsv, toMarkdown } from '../libraryExport';
 import { parseLibraryQuery } from './libraryQuery';
 
 function describe(filters: library.LibraryFilters): string {

@@ -3,7 +3,7 @@ import { STORY_LIMITS, THEMES, normaliseThemes, type Consent } from '$lib/storie
 import { parseForm, text, type FormResult } from '$lib/validation';
 import * as v from 'valibot';
 import { formValues } from './forms';
-import type { StoryInput } from './stories';
+import type { StoryInput } from '../stories';
 
 /** The checkbox name of a starter theme ("personal touch" → "theme-personal-touch"). */
 export function themeField(theme: string): string {

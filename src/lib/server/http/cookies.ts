@@ -1,6 +1,6 @@
 import type { Cookies } from '@sveltejs/kit';
-import { openSession, SESSION_DAYS } from './accounts';
-import { system } from './db';
+import { openSession, SESSION_DAYS } from '../accounts';
+import { system } from '../db';
 
 export const SESSION_COOKIE = 'cx_session';
 export const participantCookie = (joinCode: string) => `cx_p_${joinCode}`;

@@ -2,7 +2,7 @@
 // see), or a participant of that workshop. Anyone else signs in first.
 import { normaliseJoinCode } from '$lib/joinCode';
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
-import { charter, type Charter } from './charter';
+import { charter, type Charter } from '../charter';
 
 export async function readCharter({ params, locals, url }: RequestEvent): Promise<Charter> {
 	const code = normaliseJoinCode(params.code ?? '');

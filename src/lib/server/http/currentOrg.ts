@@ -1,4 +1,4 @@
-import type { Member } from './accounts';
+import type { Member } from '../accounts';
 
 /** The organisation a member page is about: `?org=ID` if they belong to it, else their first. */
 export function currentMembership(member: Member, url: URL): Member['memberships'][number] | null {

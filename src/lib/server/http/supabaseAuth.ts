@@ -4,7 +4,7 @@
 import { createServerClient } from '@supabase/ssr';
 import type { RequestEvent } from '@sveltejs/kit';
 import WebSocket from 'ws';
-import type { Handle } from './db';
+import type { Handle } from '../db';
 
 export interface SupabaseConfig {
 	url: string;

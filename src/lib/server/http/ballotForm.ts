@@ -5,7 +5,7 @@
 import { parseForm, type FormResult } from '$lib/validation';
 import { plural } from '$lib/words';
 import * as v from 'valibot';
-import type { Vote } from './votes';
+import type { Vote } from '../votes';
 
 const blankOr = <T extends v.GenericSchema>(schema: T) => v.optional(v.union([v.literal(''), schema]), '');
 

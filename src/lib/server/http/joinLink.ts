@@ -1,5 +1,5 @@
 import QRCode from 'qrcode';
-import { networkUrls } from './startup';
+import { networkUrls } from '../startup';
 
 const LOOPBACK = /^(localhost|127(?:\.\d+){3}|\[::1\])$/;
 

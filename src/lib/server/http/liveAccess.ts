@@ -3,10 +3,10 @@
 import type { Audience } from '$lib/live';
 import type { Cookies } from '@sveltejs/kit';
 import { participantCookie, screenCookie } from './cookies';
-import { asIdentity, system } from './db';
-import type { Member } from './accounts';
-import * as participants from './participants';
-import * as workshops from './workshops';
+import { asIdentity, system } from '../db';
+import type { Member } from '../accounts';
+import * as participants from '../participants';
+import * as workshops from '../workshops';
 
 export interface LiveAccess {
 	workshopId: string;

@@ -1,7 +1,7 @@
 // The library's query string: what a shared link says about filters, sort and page. Anything that
 // does not parse is left out rather than refused, so an old or hand-edited link still opens.
-import type { LibraryFilters, LibrarySort } from './library';
-import { COUNT_CAP, PAGE_SIZE } from './library';
+import type { LibraryFilters, LibrarySort } from '../library';
+import { COUNT_CAP, PAGE_SIZE } from '../library';
 import { isStorableText } from '$lib/validation';
 
 export interface LibraryQuery {
