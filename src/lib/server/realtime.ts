@@ -99,9 +99,12 @@ export class LiveHub {
 		// Through the queue, so the snapshot goes out in order with the deltas around it: those
 		// queued before it are already in it.
 		await this.enqueue(workshopId, watched, async () => {
-			const first = await snapshot(this.db, workshopId, subscriber.audience);
-			watched.awaitingSnapshot.delete(subscriber);
-			if (first) subscriber.write(sseEvent('snapshot', first));
+			try {
+				const first = await snapshot(this.db, workshopId, subscriber.audience);
+				if (first) subscriber.write(sseEvent('snapshot', first));
+			} finally {
+				watched.awaitingSnapshot.delete(subscriber); // after a failed read, a delta makes the client start again
+			}
 		});
 		if (subscriber.participantId) void this.markSeen([subscriber.participantId]).catch(logError);
 		return () => this.unsubscribe(workshopId, subscriber);
