@@ -120,8 +120,10 @@ async function hydrated(page: Page): Promise<void> {
  */
 async function settled(page: Page): Promise<void> {
 	await page.evaluate(async () => {
+		const animationsDone = () =>
+			Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => {})));
 		await document.fonts.ready;
-		await Promise.all(document.getAnimations().map((animation) => animation.finished.catch(() => {})));
+		await animationsDone();
 		for (let update = 0; update < 2; update++) {
 			await new Promise<void>((resolve) => {
 				const observer = new ResizeObserver(() => {
@@ -131,6 +133,8 @@ async function settled(page: Page): Promise<void> {
 				observer.observe(document.body);
 			});
 		}
+		// A theme switch or a refit can start an animation a frame later (a cry fading in): wait for it too.
+		await animationsDone();
 	});
 }
 
