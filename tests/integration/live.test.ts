@@ -68,6 +68,10 @@ describe.each(engines)('live updates on %s', (engine) => {
 	});
 
 	const me = () => ({ id: phoneId, workshopId: target.id, joinCode: target.joinCode, displayName: 'Ana' });
+	/** The workshop's version: every announcement moves it on, in the announcing transaction. */
+	const workshopVersion = async () =>
+		(await db.query<{ version: number }>(`select version from workshops where id = $1`, [target.id]))[0]!
+			.version;
 	const driver = () => asMember(db, facilitatorId);
 
 	it('starts every stream with a snapshot at the current version, shaped for its audience', async () => {
@@ -153,14 +157,10 @@ describe.each(engines)('live updates on %s', (engine) => {
 	});
 
 	it('a refused change announces nothing', async () => {
-		const version = async () =>
-			(await db.query<{ version: number }>(`select version from workshops where id = $1`, [target.id]))[0]!
-				.version;
-		const before = await version();
+		const before = await workshopVersion();
 		const outsider = await member(db, await organisation(db, 'Other'), 'owner');
 		expect(await workshops.setStage(asMember(db, outsider), target.id, 'grow')).toBe(false);
-		// Every announcement moves the workshop's version on in the same transaction.
-		expect(await version()).toBe(before);
+		expect(await workshopVersion()).toBe(before);
 	});
 
 	describe('stories', () => {
@@ -232,10 +232,8 @@ describe.each(engines)('live updates on %s', (engine) => {
 			const vote = (await votes.open(driver(), target.id, { subject: 'rallying_cry', method: 'single' }))!;
 			// Deltas are read when told, so an earlier one may already show the vote open: wait for
 			// the vote's own announcement, the workshop's version now.
-			const [opened] = await db.query<{ version: number }>(`select version from workshops where id = $1`, [
-				target.id
-			]);
-			await expect.poll(() => phone.last()?.version).toBe(opened!.version);
+			const opened = await workshopVersion();
+			await expect.poll(() => phone.last()?.version).toBe(opened);
 			expect(phone.lastWith('excite')?.excite?.vote?.status).toBe('open');
 			const phoneDeltas = phone.deltas().length;
 			// A ballot's delta is its vote alone, recounted: the cries have not changed.

@@ -172,9 +172,8 @@ export class LiveHub {
 		}
 		void this.enqueue(workshopId, watched, async () => {
 			// Only the audiences someone here watches as are read: no panel open, no facilitator delta.
-			const watching = AUDIENCES.filter((audience) =>
-				[...watched.subscribers].some((subscriber) => subscriber.audience === audience)
-			);
+			const watchedAs = new Set([...watched.subscribers].map((subscriber) => subscriber.audience));
+			const watching = AUDIENCES.filter((audience) => watchedAs.has(audience));
 			// Each audience's delta leaves as soon as it is read: phones do not wait for the screen's.
 			for (const audience of watching) {
 				const delta = await deltaFor(this.db, workshopId, change, audience);

@@ -1,7 +1,7 @@
 // What each audience sees of a live workshop: a full snapshot on connect, and a small delta per
 // announced change. Each audience's part is read under that audience's view of the workshop (see
 // view.ts), so the policies in the database decide what it holds; the features only shape it.
-import { type Audience, type Delta, type RoomState, type Snapshot, type WorkshopState } from '$lib/live';
+import type { Audience, Delta, RoomState, Snapshot, WorkshopState } from '$lib/live';
 import type { Database } from '../db';
 import type { Announcement } from './announcements';
 import { addPart, type ChangeRead, type DeltaPart, type LiveRead } from './feature';
