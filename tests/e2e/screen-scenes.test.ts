@@ -188,6 +188,7 @@ describe.skipIf(!chromium)('the projector, scene by scene, on every projector', 
 		await screen.setViewportSize(SIZES[0]!);
 		await screen.goto(`/w/${SCENES[scene]}/screen`);
 		await screen.locator('.screen').waitFor();
+		await hydrated(screen); // a tap on the theme button before then would be lost
 	}
 
 	async function accessible(label: string, paused = false): Promise<void> {
