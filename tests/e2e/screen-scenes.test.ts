@@ -371,10 +371,10 @@ describe.skipIf(!chromium)('the projector, scene by scene, on every projector', 
 		const preview = page.frameLocator('iframe[title="Screen preview"]');
 		await preview.getByRole('heading', { name: 'Excite' }).waitFor();
 		expect(await preview.getByRole('button').count()).toBe(0);
-		const size = await preview
-			.locator('.screen')
-			.evaluate((element) => parseFloat(getComputedStyle(element).fontSize));
-		expect(size).toBeLessThan(12); // 3.4 % of 270 px: the whole scene, small
+		// Polled: the scene's size is set once its page runs, a moment after the heading is drawn.
+		const size = () =>
+			preview.locator('.screen').evaluate((element) => parseFloat(getComputedStyle(element).fontSize));
+		await expect.poll(size).toBeLessThan(12); // 3.4 % of 270 px: the whole scene, small
 		await page.close();
 	}, 60_000);
 
