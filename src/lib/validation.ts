@@ -35,6 +35,16 @@ export const newPassword = v.pipe(
 	v.maxLength(200, 'Use at most 200 characters.')
 );
 
+/**
+ * The number a phone gives a replaceable answer (`$lib/sequence`), or null when it sent none (a
+ * page without JavaScript): the database then numbers it by its own clock.
+ */
+export const answerSeq = v.pipe(
+	v.optional(v.string(), ''),
+	v.regex(/^\d{0,15}$/, 'This answer could not be read. Reload the page and send it again.'),
+	v.transform((digits) => (digits ? Number(digits) : null))
+);
+
 export type FormErrors = Record<string, string>;
 export type FormResult<T> =
 	{ ok: true; data: T } | { ok: false; errors: FormErrors; values: Record<string, string> };

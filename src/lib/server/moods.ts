@@ -6,17 +6,22 @@ import { refusedWhenClosed } from './posting';
 
 type Mood = Pick<Row<'moods'>, 'score' | 'line'>;
 
-/** Posts or replaces the participant's mood. Refused unless Explore is open and unlocked. */
+/**
+ * Posts or replaces the participant's mood; an older one (`seq`, see `$lib/sequence`) arriving after
+ * a newer one changes nothing. Refused unless Explore is open and unlocked.
+ */
 export async function post(
 	db: Handle,
 	me: Participant,
-	input: { score: number; line: string | null }
+	input: { score: number; line: string | null; seq?: number | null }
 ): Promise<void> {
 	await refusedWhenClosed(db, me.workshopId, 'explore', () =>
 		db.query(
-			`insert into moods (workshop_id, participant_id, score, line) values ($1, $2, $3, $4)
-			 on conflict (workshop_id, participant_id) do update set score = excluded.score, line = excluded.line, updated_at = now()`,
-			[me.workshopId, me.id, input.score, input.line]
+			`insert into moods (workshop_id, participant_id, score, line, seq)
+			 values ($1, $2, $3, $4, coalesce($5, app.now_ms()))
+			 on conflict (workshop_id, participant_id) do update
+			   set score = excluded.score, line = excluded.line, seq = excluded.seq, updated_at = now()`,
+			[me.workshopId, me.id, input.score, input.line, input.seq ?? null]
 		)
 	);
 }

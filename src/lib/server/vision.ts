@@ -155,15 +155,21 @@ export function proposeAmendment(
 
 /**
  * A participant's closing check on `version`, which must be the latest; changing it replaces their
- * earlier answer to that version (answers to earlier versions are kept).
+ * earlier answer to that version (answers to earlier versions are kept), unless it is older (`seq`,
+ * see `$lib/sequence`) than the answer it would replace.
  */
-export async function setCheck(db: Handle, me: Participant, input: Check): Promise<void> {
+export async function setCheck(
+	db: Handle,
+	me: Participant,
+	input: Check & { seq?: number | null }
+): Promise<void> {
 	try {
 		await db.query(
-			`insert into vision_checks (workshop_id, participant_id, version, stance, reason) values ($1, $2, $3, $4, $5)
+			`insert into vision_checks (workshop_id, participant_id, version, stance, reason, seq)
+			 values ($1, $2, $3, $4, $5, coalesce($6, app.now_ms()))
 			 on conflict (workshop_id, participant_id, version) do update set stance = excluded.stance,
-			   reason = excluded.reason, updated_at = now()`,
-			[me.workshopId, me.id, input.version, input.stance, input.reason]
+			   reason = excluded.reason, seq = excluded.seq, updated_at = now()`,
+			[me.workshopId, me.id, input.version, input.stance, input.reason, input.seq ?? null]
 		);
 	} catch (error) {
 		if ((error as { code?: string }).code !== '42501') throw error;

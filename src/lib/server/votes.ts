@@ -83,18 +83,34 @@ export async function get(db: Handle, voteId: string): Promise<Vote | null> {
 }
 
 /**
- * Casts the participant's ballot, or replaces the one they cast before. Sending the same ballot
- * again (a retry) changes nothing; either way there is one ballot per participant per vote.
+ * Casts the participant's ballot, or replaces the one they cast before; one ballot per participant
+ * per vote. The answer is the ballot the database keeps: this one, or a newer one the phone sent
+ * before this (older) request arrived (`seq`, see `$lib/sequence`). Sending the same ballot again
+ * (a retry) changes nothing.
  */
-export async function cast(db: Handle, me: Participant, voteId: string, choices: string[]): Promise<void> {
+export async function cast(
+	db: Handle,
+	me: Participant,
+	voteId: string,
+	choices: string[],
+	seq: number | null = null
+): Promise<MyBallot> {
 	try {
-		const rows = await db.query(
-			`insert into ballots (vote_id, workshop_id, participant_id, choices) values ($1, $2, $3, $4)
-			 on conflict (vote_id, participant_id) do update set choices = excluded.choices, updated_at = now()
-			 returning id`,
-			[voteId, me.workshopId, me.id, JSON.stringify(choices)]
+		const [kept] = await db.query<Pick<Row<'ballots'>, 'choices'>>(
+			`with sent as (
+			   insert into ballots (vote_id, workshop_id, participant_id, choices, seq)
+			   values ($1, $2, $3, $4, coalesce($5, app.now_ms()))
+			   on conflict (vote_id, participant_id) do update
+			     set choices = excluded.choices, seq = excluded.seq, updated_at = now()
+			   returning choices
+			 )
+			 select choices from sent
+			 union all
+			 select choices from ballots where vote_id = $1 and participant_id = $3 and not exists (select 1 from sent)`,
+			[voteId, me.workshopId, me.id, JSON.stringify(choices), seq]
 		);
-		if (rows.length === 0) throw new BallotRefusedError('This vote is closed.');
+		if (!kept) throw new BallotRefusedError('This vote is closed.');
+		return { voteId, choices: kept.choices };
 	} catch (error) {
 		if (error instanceof BallotRefusedError) throw error;
 		if (codeOf(error) === '42501') throw new BallotRefusedError('This vote is closed.');
@@ -312,7 +328,8 @@ export async function castOnBehalf(
 			]);
 			await tx.query(
 				`insert into ballots (vote_id, workshop_id, participant_id, choices, on_behalf) values ($1, $2, $3, $4, true)
-				 on conflict (vote_id, participant_id) do update set choices = excluded.choices, updated_at = now()`,
+				 on conflict (vote_id, participant_id) do update
+				   set choices = excluded.choices, seq = excluded.seq, updated_at = now()`,
 				[voteId, workshopId, person!.id, JSON.stringify(choices)]
 			);
 		});

@@ -63,6 +63,7 @@ export type Database = {
 			my_driven_workshops: { Args: Record<PropertyKey, never>; Returns: string[] };
 			my_orgs: { Args: Record<PropertyKey, never>; Returns: string[] };
 			my_workshop: { Args: Record<PropertyKey, never>; Returns: string };
+			now_ms: { Args: Record<PropertyKey, never>; Returns: number };
 			posting_closed: { Args: { stage: string; workshop: string }; Returns: string };
 			posts_hidden: { Args: { workshop: string }; Returns: boolean };
 			propose_rallying_cry: {
@@ -174,6 +175,7 @@ export type Database = {
 					id: string;
 					on_behalf: boolean;
 					participant_id: string;
+					seq: number;
 					updated_at: string;
 					vote_id: string;
 					workshop_id: string;
@@ -185,6 +187,7 @@ export type Database = {
 					id?: string;
 					on_behalf?: boolean;
 					participant_id: string;
+					seq?: number;
 					updated_at?: string;
 					vote_id: string;
 					workshop_id: string;
@@ -195,6 +198,7 @@ export type Database = {
 					id?: string;
 					on_behalf?: boolean;
 					participant_id?: string;
+					seq?: number;
 					updated_at?: string;
 					vote_id?: string;
 					workshop_id?: string;
@@ -403,6 +407,7 @@ export type Database = {
 					line: string | null;
 					participant_id: string;
 					score: number;
+					seq: number;
 					updated_at: string;
 					workshop_id: string;
 				};
@@ -413,6 +418,7 @@ export type Database = {
 					line?: string | null;
 					participant_id: string;
 					score: number;
+					seq?: number;
 					updated_at?: string;
 					workshop_id: string;
 				};
@@ -422,6 +428,7 @@ export type Database = {
 					line?: string | null;
 					participant_id?: string;
 					score?: number;
+					seq?: number;
 					updated_at?: string;
 					workshop_id?: string;
 				};
@@ -1015,6 +1022,7 @@ export type Database = {
 				Row: {
 					participant_id: string;
 					reason: string | null;
+					seq: number;
 					stance: string;
 					updated_at: string;
 					version: number;
@@ -1024,6 +1032,7 @@ export type Database = {
 				Insert: {
 					participant_id: string;
 					reason?: string | null;
+					seq?: number;
 					stance: string;
 					updated_at?: string;
 					version: number;
@@ -1032,6 +1041,7 @@ export type Database = {
 				Update: {
 					participant_id?: string;
 					reason?: string | null;
+					seq?: number;
 					stance?: string;
 					updated_at?: string;
 					version?: number;

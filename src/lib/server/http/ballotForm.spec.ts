@@ -52,7 +52,14 @@ describe('parseBallot', () => {
 			[A, C]
 		]
 	])('%s', (_, rules, fields, choices) => {
-		expect(parseBallot(form(fields), rules, OPTIONS)).toEqual({ ok: true, data: choices });
+		expect(parseBallot(form(fields), rules, OPTIONS)).toEqual({ ok: true, data: { choices, seq: null } });
+	});
+
+	it('carries the phone’s number for the ballot, and refuses one that is not a number', () => {
+		const numbered = parseBallot(form({ choice: B, seq: '1764750000123' }), vote('single'), OPTIONS);
+		expect(numbered).toEqual({ ok: true, data: { choices: [B], seq: 1764750000123 } });
+		const garbled = parseBallot(form({ choice: B, seq: '-1' }), vote('single'), OPTIONS);
+		expect(garbled).toMatchObject({ ok: false, errors: { seq: expect.stringContaining('Reload the page') } });
 	});
 
 	it.each([

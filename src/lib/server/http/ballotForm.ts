@@ -1,8 +1,8 @@
 // A ballot as a phone's form sends it, checked against the vote it is for. The form's fields depend
 // on the vote: one `choice` (single), a number of dots per option (`dots-<id>`), or a place in the
 // ranking per option (`rank-<id>`: 1 for the favourite, blank for unranked). The database checks
-// the result again.
-import { parseForm, type FormResult } from '$lib/validation';
+// the result again. A phone with JavaScript numbers its ballots (`seq`), so the newest one is kept.
+import { answerSeq, parseForm, type FormResult } from '$lib/validation';
 import { plural } from '$lib/words';
 import * as v from 'valibot';
 import type { Vote } from '../votes';
@@ -10,7 +10,10 @@ import type { Vote } from '../votes';
 const blankOr = <T extends v.GenericSchema>(schema: T) => v.optional(v.union([v.literal(''), schema]), '');
 
 function schemaFor(vote: Vote, options: string[]) {
-	const entries: v.ObjectEntries = { vote: v.literal(vote.id, 'This vote has closed; reload the page.') };
+	const entries: v.ObjectEntries = {
+		vote: v.literal(vote.id, 'This vote has closed; reload the page.'),
+		seq: answerSeq
+	};
 	// A missing choice reads as an empty one, so the phone is told to choose rather than "required".
 	if (vote.method === 'single')
 		entries.choice = v.pipe(v.optional(v.string(), ''), v.picklist(options, 'Choose one.'));
@@ -44,11 +47,17 @@ function schemaFor(vote: Vote, options: string[]) {
 	return v.object(entries);
 }
 
-/** The ballot's choices in the order tally.ts reads them, or the form's errors. */
-export function parseBallot(form: FormData, vote: Vote, options: string[]): FormResult<string[]> {
+/** A ballot as sent: its choices in the order tally.ts reads them, and the phone's number for it. */
+export interface SentBallot {
+	choices: string[];
+	seq: number | null;
+}
+
+/** The ballot a form describes, or the form's errors. */
+export function parseBallot(form: FormData, vote: Vote, options: string[]): FormResult<SentBallot> {
 	const parsed = parseForm(form, schemaFor(vote, options));
 	if (!parsed.ok) return parsed;
-	const data = parsed.data as Record<string, string | number>;
+	const data = parsed.data as Record<string, string | number | null>;
 	let choices: string[];
 	if (vote.method === 'single') choices = [String(data.choice)];
 	else if (vote.method === 'dot') {
@@ -60,7 +69,7 @@ export function parseBallot(form: FormData, vote: Vote, options: string[]): Form
 			return { ok: false, errors: { form: 'Give each option a different number.' }, values: {} };
 		}
 	}
-	const error = (message: string): FormResult<string[]> => ({
+	const error = (message: string): FormResult<SentBallot> => ({
 		ok: false,
 		errors: { form: message },
 		values: {}
@@ -71,5 +80,5 @@ export function parseBallot(form: FormData, vote: Vote, options: string[]): Form
 			`That is ${plural(choices.length, 'dot', 'dots')}: you have ${plural(vote.dots, 'dot', 'dots')} to place.`
 		);
 	}
-	return { ok: true, data: choices };
+	return { ok: true, data: { choices, seq: data.seq as number | null } };
 }

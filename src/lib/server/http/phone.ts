@@ -137,15 +137,19 @@ export const readyAction = phoneAction({
 
 /**
  * Casts the ballot a form describes on the latest vote about `subject`: null when there is none,
- * else the vote and the parsed form. One transaction, so the identity is switched once, not thrice.
+ * else the form's errors or the ballot the database keeps. One transaction, so the identity is
+ * switched once, not thrice.
  */
 function castFromForm({ participant, db: asPhone }: Phone, subject: votes.VoteSubject, form: FormData) {
 	return asPhone.transaction(async (db) => {
 		const latest = await votes.latest(db, participant.workshopId, subject);
 		if (!latest) return null;
 		const parsed = parseBallot(form, latest, await votes.choices(db, latest.id));
-		if (parsed.ok) await votes.cast(db, participant, latest.id, parsed.data);
-		return { voteId: latest.id, parsed };
+		if (!parsed.ok) return parsed;
+		return {
+			ok: true as const,
+			kept: await votes.cast(db, participant, latest.id, parsed.data.choices, parsed.data.seq)
+		};
 	});
 }
 
@@ -170,11 +174,11 @@ export function voteAction(subject: votes.VoteSubject) {
 		try {
 			const outcome = await castFromForm(me, subject, form);
 			if (!outcome) error(404, 'There is no vote to take part in.');
-			const { voteId, parsed } = outcome;
 			// One reason, shown beside the button: a ballot's fields have no messages of their own.
-			if (!parsed.ok) return refused(400, parsed.errors.form ?? Object.values(parsed.errors)[0]!);
-			// The phone shows its ballot from this answer, so it need not reload its page after voting.
-			return { posted: 'ballot', ballot: { voteId, choices: parsed.data } };
+			if (!outcome.ok) return refused(400, outcome.errors.form ?? Object.values(outcome.errors)[0]!);
+			// The phone shows its ballot from this answer, so it need not reload its page after voting;
+			// it is the ballot kept, which is newer than this one if this request arrived late.
+			return { posted: 'ballot', ballot: outcome.kept };
 		} catch (err) {
 			if (err instanceof votes.BallotRefusedError) return refused(409, err.message);
 			throw err;

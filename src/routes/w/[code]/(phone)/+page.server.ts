@@ -1,7 +1,7 @@
 import { MOOD_LINE_MAX } from '$lib/stages';
 import * as moods from '$lib/server/moods';
 import { loadPhonePage, phoneAction, readyAction } from '$lib/server/http/phone';
-import { parseForm, text } from '$lib/validation';
+import { answerSeq, parseForm, text } from '$lib/validation';
 import * as v from 'valibot';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -13,7 +13,8 @@ const Mood = v.object({
 		v.minValue(1, 'Pick how it left you feeling.'),
 		v.maxValue(5, 'Pick how it left you feeling.')
 	),
-	line: v.optional(v.union([v.literal(''), text('Your line', 1, MOOD_LINE_MAX)]), '')
+	line: v.optional(v.union([v.literal(''), text('Your line', 1, MOOD_LINE_MAX)]), ''),
+	seq: answerSeq
 });
 
 // The lobby and Explore (and, until they have pages of their own, Grow, Excite and Wrap-up).
@@ -24,8 +25,8 @@ export const actions: Actions = {
 	mood: phoneAction({
 		form: 'mood',
 		parse: (form) => parseForm(form, Mood),
-		run: async (db, participant, { score, line }) => {
-			await moods.post(db, participant, { score, line: line || null });
+		run: async (db, participant, { score, line, seq }) => {
+			await moods.post(db, participant, { score, line: line || null, seq });
 			return { posted: 'mood' };
 		}
 	}),

@@ -260,7 +260,7 @@ export const actions: Actions = {
 		const parsed = parseBallot(form, vote, await votes.choices(event.locals.db, vote.id));
 		if (!parsed.ok) return rejectForm(400, parsed.errors);
 		try {
-			await votes.castOnBehalf(event.locals.db, workshopId, vote.id, name.output, parsed.data);
+			await votes.castOnBehalf(event.locals.db, workshopId, vote.id, name.output, parsed.data.choices);
 		} catch (err) {
 			if (err instanceof votes.BallotRefusedError) return rejectForm(409, { form: err.message });
 			throw err;

@@ -2,7 +2,7 @@ import { loadPhonePage, phoneAction, readyAction, voteAction } from '$lib/server
 import * as rallyingCries from '$lib/server/rallyingCries';
 import * as vision from '$lib/server/vision';
 import * as votes from '$lib/server/votes';
-import { parseForm, text } from '$lib/validation';
+import { answerSeq, parseForm, text } from '$lib/validation';
 import * as v from 'valibot';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -26,7 +26,8 @@ const Check = v.object({
 		v.minValue(1, 'Unknown version.')
 	),
 	stance: v.picklist(['agree', 'abstain', 'disagree'], 'Choose agree, abstain or disagree.'),
-	reason: v.optional(v.union([v.literal(''), text('Your reason', 1, 280)]), '')
+	reason: v.optional(v.union([v.literal(''), text('Your reason', 1, 280)]), ''),
+	seq: answerSeq
 });
 
 export const load: PageServerLoad = (event) =>
@@ -59,8 +60,8 @@ export const actions: Actions = {
 	check: phoneAction({
 		form: 'check',
 		parse: (form) => parseForm(form, Check),
-		run: async (db, participant, { version, stance, reason }) => {
-			await vision.setCheck(db, participant, { version, stance, reason: reason || null });
+		run: async (db, participant, { version, stance, reason, seq }) => {
+			await vision.setCheck(db, participant, { version, stance, reason: reason || null, seq });
 			return { posted: 'check' };
 		}
 	}),
