@@ -9,7 +9,7 @@ import { participantAccess } from '$lib/server/http/liveAccess';
 import { asParticipant } from '$lib/server/participants';
 import { start } from '$lib/server/startup';
 import { supabaseConfig, verifiedUserId } from '$lib/server/http/supabaseAuth';
-import { redirect, type Handle, type ServerInit } from '@sveltejs/kit';
+import { error, redirect, type Handle, type ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 
 export const init: ServerInit = async () => {
@@ -66,6 +66,25 @@ const guard: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
+/**
+ * A body that does not parse as the form it claims to be (a cut-off or hand-made multipart post) is
+ * the sender's fault: every form action reads its body through `request.formData()`, which answers
+ * that with a 400 here rather than a 500 from deep in an action.
+ */
+const readableForms: Handle = async ({ event, resolve }) => {
+	if (event.request.method === 'POST') {
+		const request = event.request;
+		const parse = request.formData.bind(request);
+		Object.defineProperty(request, 'formData', {
+			value: () =>
+				parse().catch(() => {
+					error(400, 'The form could not be read. Reload the page and send it again.');
+				})
+		});
+	}
+	return resolve(event);
+};
+
 /** The screen may be framed by our own pages: the control panel shows it as a live preview. */
 const FRAMED_BY_US = /^\/w\/[^/]+\/screen$/;
 
@@ -84,4 +103,4 @@ const headers: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(identity, guard, phone, headers);
+export const handle = sequence(readableForms, identity, guard, phone, headers);

@@ -1,6 +1,14 @@
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
-import { email, isStorableText, newPassword, parseForm, text } from './validation';
+import {
+	email,
+	isCalendarDay,
+	isStorableText,
+	newPassword,
+	parseForm,
+	text,
+	wholeNumber
+} from './validation';
 
 const schema = v.object({ name: text('Name', 1, 10), email, password: newPassword });
 
@@ -18,6 +26,38 @@ describe('storable text', () => {
 		['lone high \uD83D surrogate', false],
 		['lone low \uDE00 surrogate', false]
 	])('%j → %s', (value, ok) => expect(isStorableText(value)).toBe(ok));
+});
+
+describe('calendar days', () => {
+	it.each(['2024-02-29', '2026-12-31', '1900-01-01', '2999-12-31'])('%s is a real day', (day) => {
+		expect(isCalendarDay(day)).toBe(true);
+	});
+	it.each([
+		'2024-02-30',
+		'2023-02-29',
+		'2024-04-31',
+		'2024-13-01',
+		'2024-00-10',
+		'0000-01-01',
+		'1899-12-31',
+		'3000-01-01',
+		'2024-2-3',
+		'2024-02-03T00:00',
+		''
+	])('%s is refused', (day) => {
+		expect(isCalendarDay(day)).toBe(false);
+	});
+});
+
+describe('whole numbers', () => {
+	it('keeps numbers in range and refuses the rest with one message', () => {
+		const version = wholeNumber(1, 100, 'Unknown version.');
+		expect(v.parse(version, '7')).toBe(7);
+		for (const wrong of ['0', '101', '1.5', '1e400', 'NaN', '99999999999', 'x']) {
+			const result = v.safeParse(version, wrong);
+			expect(result.success || result.issues[0].message).toBe('Unknown version.');
+		}
+	});
 });
 
 describe('parseForm', () => {

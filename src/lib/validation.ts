@@ -8,6 +8,27 @@ export function isStorableText(value: string): boolean {
 	return !value.includes('\u0000') && !LONE_SURROGATE.test(value);
 }
 
+const CALENDAR_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** The years a day may fall in: Postgres stores far more, but a day outside is a typo or a probe. */
+export const YEARS = { first: 1900, last: 2999 };
+
+/** Whether `value` is a real day written YYYY-MM-DD (no 30 February) in a sane range of years. */
+export function isCalendarDay(value: string): boolean {
+	const match = CALENDAR_DAY.exec(value);
+	if (!match) return false;
+	const [year, month, day] = match.slice(1).map(Number) as [number, number, number];
+	if (year < YEARS.first || year > YEARS.last) return false;
+	const date = new Date(Date.UTC(year, month - 1, day));
+	return date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/** A day as a date field sends it (YYYY-MM-DD), checked to be a real one. */
+export const calendarDay = (message: string) => v.pipe(v.string(), v.check(isCalendarDay, message));
+
+/** A whole number from `min` to `max` as a form field sends it; one message for every way it is wrong. */
+export const wholeNumber = (min: number, max: number, message: string) =>
+	v.pipe(v.string(), v.transform(Number), v.integer(message), v.minValue(min, message), v.maxValue(max, message));
+
 /** Trimmed text of `min`..`max` characters that Postgres can store. */
 export function text(label: string, min: number, max: number) {
 	return v.pipe(

@@ -16,6 +16,9 @@ export const PHRASE_MAX = 80;
 export type Stance = 'agree' | 'abstain' | 'disagree';
 export type Decision = 'accepted' | 'declined';
 
+/** Far past any real workshop's drafts, and well inside the column's range (version + 1 must fit). */
+export const VERSION_MAX = 100_000;
+
 export type Draft = Pick<Row<'vision_versions'>, 'version' | 'body'>;
 
 /** A participant's closing check on one version of the draft. */

@@ -36,6 +36,14 @@ describe('the library query string', () => {
 		expect(isFiltered(filters)).toBe(false);
 	});
 
+	it('leaves out days that do not exist or are out of range', () => {
+		for (const query of ['from=2024-02-30', 'to=2024-02-31', 'from=0000-01-01', 'to=9999-12-31']) {
+			const { filters } = parse(query);
+			expect([filters.from, filters.to]).toEqual([undefined, undefined]);
+		}
+		expect(parse('from=2024-02-29').filters.from).toBe('2024-02-29');
+	});
+
 	it('keeps pages within the counted results', () => {
 		expect(parse('page=999').page).toBe(10);
 		expect(parse('page=abc').page).toBe(1);

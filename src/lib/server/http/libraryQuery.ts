@@ -2,7 +2,7 @@
 // does not parse is left out rather than refused, so an old or hand-edited link still opens.
 import type { LibraryFilters, LibrarySort } from '../library';
 import { COUNT_CAP, PAGE_SIZE } from '../library';
-import { isStorableText } from '$lib/validation';
+import { isCalendarDay, isStorableText } from '$lib/validation';
 
 export interface LibraryQuery {
 	filters: LibraryFilters;
@@ -11,7 +11,6 @@ export interface LibraryQuery {
 }
 
 const LAST_PAGE = Math.ceil(COUNT_CAP / PAGE_SIZE);
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function textParam(params: URLSearchParams, name: string, max: number): string | undefined {
@@ -21,7 +20,7 @@ function textParam(params: URLSearchParams, name: string, max: number): string |
 
 function dateParam(params: URLSearchParams, name: string): string | undefined {
 	const value = params.get(name) ?? '';
-	return DATE.test(value) && !Number.isNaN(Date.parse(value)) ? value : undefined;
+	return isCalendarDay(value) ? value : undefined;
 }
 
 export function parseLibraryQuery(params: URLSearchParams): LibraryQuery {

@@ -1,6 +1,6 @@
 // The story form as a phone posts it: every field checked on the server, with words for the phone.
 import { STORY_LIMITS, THEMES, normaliseThemes, type Consent } from '$lib/stories';
-import { parseForm, text, type FormResult } from '$lib/validation';
+import { isStorableText, parseForm, text, type FormResult } from '$lib/validation';
 import * as v from 'valibot';
 import { formValues } from './forms';
 import type { StoryInput } from '../stories';
@@ -17,6 +17,7 @@ const uuid = (message: string) => v.pipe(v.string(), v.uuid(message));
 
 const freeTags = v.pipe(
 	v.optional(v.string(), ''),
+	v.check(isStorableText, 'The tags contain characters that cannot be stored.'),
 	v.transform((value) => normaliseThemes(value.split(','))),
 	v.check(
 		(tags) => tags.every((tag) => tag.length <= STORY_LIMITS.theme),

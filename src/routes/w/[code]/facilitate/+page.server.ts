@@ -12,7 +12,7 @@ import * as stories from '$lib/server/stories';
 import * as vision from '$lib/server/vision';
 import * as votes from '$lib/server/votes';
 import * as workshops from '$lib/server/workshops';
-import { parseForm, text } from '$lib/validation';
+import { calendarDay, parseForm, text, wholeNumber } from '$lib/validation';
 import { error, fail, type RequestEvent } from '@sveltejs/kit';
 import * as v from 'valibot';
 import type { Actions, PageServerLoad } from './$types';
@@ -67,13 +67,13 @@ const Schemas = {
 		obstacle: v.union([v.literal(''), id]),
 		title: text('The action', 1, obstacles.ACTION_MAX),
 		owner: text('Its owner', 1, 120),
-		due: v.union([v.literal(''), v.pipe(v.string(), v.isoDate('Give the date as YYYY-MM-DD.'))])
+		due: v.union([v.literal(''), calendarDay('Give a real date, as YYYY-MM-DD.')])
 	}),
 	removeAction: v.object({ id }),
 	// A draft names the version it started from (0 for the first), and any amendment worked into it.
 	saveVision: v.object({
 		body: text('The draft', 1, vision.VISION_MAX),
-		base: v.pipe(v.string(), v.transform(Number), v.integer('Unknown version.'), v.minValue(0)),
+		base: wholeNumber(0, vision.VERSION_MAX, 'Unknown version.'),
 		merges: v.optional(v.union([v.literal(''), id]), '')
 	}),
 	storyOnBehalf: v.object({

@@ -2,7 +2,7 @@ import { loadPhonePage, phoneAction, readyAction, voteAction } from '$lib/server
 import * as rallyingCries from '$lib/server/rallyingCries';
 import * as vision from '$lib/server/vision';
 import * as votes from '$lib/server/votes';
-import { answerSeq, parseForm, text } from '$lib/validation';
+import { answerSeq, parseForm, text, wholeNumber } from '$lib/validation';
 import * as v from 'valibot';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -19,12 +19,7 @@ const Amendment = v.object({
 });
 const Check = v.object({
 	// The version the phone showed: an answer to an older one is refused.
-	version: v.pipe(
-		v.string(),
-		v.transform(Number),
-		v.integer('Unknown version.'),
-		v.minValue(1, 'Unknown version.')
-	),
+	version: wholeNumber(1, vision.VERSION_MAX, 'Unknown version.'),
 	stance: v.picklist(['agree', 'abstain', 'disagree'], 'Choose agree, abstain or disagree.'),
 	reason: v.optional(v.union([v.literal(''), text('Your reason', 1, 280)]), ''),
 	seq: answerSeq
