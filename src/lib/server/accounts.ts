@@ -175,12 +175,12 @@ async function claimAttempt(db: Handle, keys: Keys): Promise<void> {
 			 from sign_in_throttles where key = any ($1) order by key for update`,
 			[all, QUIET_AFTER]
 		);
-		const kindOf = (key: string) => (Object.keys(keys) as (keyof Keys)[]).find((kind) => keys[kind] === key)!;
-		const refused = rows.map((row) => (row.attempts >= LIMITS[kindOf(row.key)].free ? row.wait : 0));
+		const limits = new Map(Object.entries(keys).map(([kind, key]) => [key, LIMITS[kind as keyof Keys]]));
+		const refused = rows.map((row) => (row.attempts >= limits.get(row.key)!.free ? row.wait : 0));
 		const longest = Math.max(0, ...refused);
 		if (longest > 0) return longest;
 		for (const row of rows) {
-			const { free, maxDelay } = LIMITS[kindOf(row.key)];
+			const { free, maxDelay } = limits.get(row.key)!;
 			const attempts = row.attempts + 1;
 			const delay = attempts < free ? 0 : Math.min(maxDelay, 2 ** (attempts - free));
 			await tx.query(
@@ -197,6 +197,7 @@ async function claimAttempt(db: Handle, keys: Keys): Promise<void> {
 /**
  * A success proves the owner: their own key starts afresh, and the shared keys get this attempt
  * back (only this one, so an attacker's own account cannot wash away their guesses elsewhere).
+ * Keys quiet for a day are swept here, outside any attempt's row locks.
  */
 async function attemptSucceeded(db: Handle, keys: Keys): Promise<void> {
 	await db.query(
