@@ -26,6 +26,8 @@ const identity: Handle = async ({ event, resolve }) => {
 		: token
 			? await accounts.userForSession(system(), token)
 			: null;
+	// A session that ended (idle, expired, signed out elsewhere) takes its cookie with it.
+	if (token && !userId && !supabase) event.cookies.delete(SESSION_COOKIE, { path: '/' });
 	event.locals.member = userId ? await accounts.member(system(), userId) : null;
 	event.locals.db = asIdentity(
 		system(),
@@ -54,6 +56,7 @@ const MEMBERS_ONLY = [
 	/^\/workshops(\/|$)/,
 	/^\/org(\/|$)/,
 	/^\/library(\/|$)/,
+	/^\/account(\/|$)/,
 	/^\/w\/[^/]+\/facilitate(\/|$)/
 ];
 
@@ -88,8 +91,21 @@ const readableForms: Handle = async ({ event, resolve }) => {
 /** The screen may be framed by our own pages: the control panel shows it as a live preview. */
 const FRAMED_BY_US = /^\/w\/[^/]+\/screen$/;
 
+/** Pages whose address is itself a secret (a reset or invite link): never kept in a cache. */
+const SECRET_LINKS = /^\/(reset|invite)\//;
+
 const headers: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
+	// Browsers remember HSTS only from a response that came over https; plain http on the venue
+	// Wi-Fi must keep working, so it is never sent there.
+	if (event.url.protocol === 'https:') response.headers.set('Strict-Transport-Security', 'max-age=31536000');
+	// A member's pages, secret links and any response that sets or clears the session cookie must
+	// not be kept by the browser's back button or a shared cache.
+	const setsSession = response.headers
+		.getSetCookie()
+		.some((cookie) => cookie.startsWith(`${SESSION_COOKIE}=`));
+	if (event.locals.member || setsSession || SECRET_LINKS.test(event.url.pathname))
+		response.headers.set('Cache-Control', 'no-store');
 	const csp = response.headers.get('content-security-policy');
 	if (csp && FRAMED_BY_US.test(event.url.pathname)) {
 		response.headers.set(

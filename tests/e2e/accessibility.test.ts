@@ -1,6 +1,7 @@
 // The member pages in real Chromium, checked with axe (WCAG 2.0–2.2, A and AA): home, sign-in, the
 // workshops, a new workshop, the organisation, the library (search and a story) and a charter. The
-// organisation's locale, chosen by its owner, then dates the workshops and the charter its way.
+// organisation's locale, chosen by its owner, then dates the workshops and the charter its way. An
+// owner's password link, the page it opens and the member's account page are checked on the way.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { axeViolations } from './axe';
@@ -74,4 +75,31 @@ describe.skipIf(!chromium)('member pages are accessible', () => {
 			/[A-Z][a-z]+ \d{1,2}, \d{4}/
 		); // "March 4, 2026"
 	}, 30_000);
+
+	it('a password link: the owner makes it, the member sets a password, then their account page', async () => {
+		await owner.goto('/org');
+		await owner.getByRole('button', { name: 'Password link for Lee Leader' }).click();
+		const link = owner.getByRole('textbox', { name: 'Password link' });
+		await link.waitFor();
+		expect(await axeViolations(owner)).toEqual([]);
+		const url = new URL(await link.inputValue());
+
+		const { page: leader } = await suite.open();
+		await leader.goto(url.pathname);
+		expect(await axeViolations(leader)).toEqual([]);
+		await leader.getByLabel('New password').fill('short');
+		// The browser's own check is not what is under test: the server's message is.
+		await leader.locator('form').evaluate((form: HTMLFormElement) => (form.noValidate = true));
+		await leader.getByRole('button', { name: 'Set password and sign in' }).click();
+		await expect
+			.poll(() => leader.getByLabel('New password').getAttribute('aria-describedby'))
+			.toMatch(/-error/);
+		expect(await axeViolations(leader)).toEqual([]);
+		await leader.getByLabel('New password').fill('a new password for Lee');
+		await leader.getByRole('button', { name: 'Set password and sign in' }).click();
+		await leader.waitForURL('**/account');
+		expect(await axeViolations(leader)).toEqual([]);
+		// The link was single use.
+		expect((await leader.goto(url.pathname))?.status()).toBe(404);
+	}, 60_000);
 });

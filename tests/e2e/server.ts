@@ -90,13 +90,15 @@ export interface StartOptions {
 	 * not taken yet): e.g. open it with the app's own migrator, seed rows, close it.
 	 */
 	prepare?: (dataDir: string) => Promise<void>;
+	/** Settings on top of the test's own (e.g. PROTOCOL_HEADER, to act as if behind an HTTPS proxy). */
+	env?: Record<string, string>;
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
 	ensureBuilt();
 	const port = await freePort();
 	const dataDir = await mkdtemp(path.join(os.tmpdir(), 'cx-e2e-'));
-	const env = serverEnv(port, dataDir);
+	const env = { ...serverEnv(port, dataDir), ...options.env };
 	try {
 		await options.prepare?.(dataDir);
 	} catch (error) {

@@ -252,7 +252,7 @@ describe.each(engines)('authorisation on %s', (engine) => {
 	});
 
 	describe('secrets and anonymous requests', () => {
-		it.each(['credentials', 'sessions', 'participant_secrets', 'sign_in_attempts'])(
+		it.each(['credentials', 'sessions', 'participant_secrets', 'sign_in_throttles', 'password_resets'])(
 			'%s is unreadable to every request identity',
 			async (table) => {
 				for (const who of [asMember(db, a.owner), asParticipant(db, phoneA), asAnon(db)]) {

@@ -4,7 +4,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, freshDatabase } from '../setup/databases';
 
 // Tables that hold secrets: RLS on, no policies, no grants — only the owner connection reads them.
-const SECRET_TABLES = ['credentials', 'participant_secrets', 'sessions', 'sign_in_attempts'];
+const SECRET_TABLES = [
+	'credentials',
+	'participant_secrets',
+	'password_resets',
+	'sessions',
+	'sign_in_throttles'
+];
 
 describe.each(engines)('schema on %s', (engine) => {
 	let db: Database;

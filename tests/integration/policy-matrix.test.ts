@@ -194,7 +194,8 @@ const MATRIX: Record<string, TableRules> = {
 	credentials: secret('password_hash'),
 	participant_secrets: secret('token_hash'),
 	sessions: secret('expires_at'),
-	sign_in_attempts: secret('key')
+	sign_in_throttles: secret('attempts'),
+	password_resets: secret('expires_at')
 };
 
 /** Columns a copied row must not repeat (unique, or set by the library rather than the poster). */
@@ -210,7 +211,8 @@ const FRESH: Record<string, () => Record<string, unknown>> = {
 	workshops: () => ({ join_code: nextTestCode(), screen_token_hash: null }),
 	invites: () => ({ token_hash: randomBytes(32).toString('hex') }),
 	users: () => ({ email: `${randomUUID()}@example.com` }),
-	sessions: () => ({ token_hash: randomBytes(32).toString('hex') })
+	sessions: () => ({ token_hash: randomBytes(32).toString('hex') }),
+	password_resets: () => ({ token_hash: randomBytes(32).toString('hex') })
 };
 
 const VIEW_OF: Partial<Record<Caller, string>> = {
@@ -481,7 +483,12 @@ async function seed(
 		`insert into sessions (token_hash, user_id, expires_at) values ($1, $2, now() + interval '1 day')`,
 		[randomBytes(32).toString('hex'), w.leader]
 	);
-	await db.query(`insert into sign_in_attempts (key) values ('someone@example.com')`, []);
+	await db.query(`insert into sign_in_throttles (key) values ('account:someone@example.com')`, []);
+	await db.query(`insert into password_resets (token_hash, user_id, created_by) values ($1, $2, $3)`, [
+		randomBytes(32).toString('hex'),
+		w.leader,
+		w.owner
+	]);
 }
 
 /** The primary key of the row each table's callers try: the workshop's, or the organisation's. */
@@ -507,7 +514,8 @@ async function targetOf(
 		credentials: ['user_id = $1', w.leader],
 		sessions: ['user_id = $1', w.leader],
 		participant_secrets: ['participant_id = $1', w.author],
-		sign_in_attempts: ['true or $1::text is null', null]
+		sign_in_throttles: ['true or $1::text is null', null],
+		password_resets: ['user_id = $1', w.leader]
 	};
 	const [condition, value] = scope[table] ?? ['workshop_id = $1', w.workshopId];
 	const columns = pk!.columns.join(', ');

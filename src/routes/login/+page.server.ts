@@ -2,6 +2,7 @@ import { env } from '$env/dynamic/public';
 import * as accounts from '$lib/server/accounts';
 import { SESSION_COOKIE, setSecretCookie } from '$lib/server/http/cookies';
 import { system } from '$lib/server/db';
+import { clientAddress } from '$lib/server/http/clientAddress';
 import { rejectForm } from '$lib/server/http/forms';
 import { safeNext } from '$lib/server/http/redirects';
 import { supabaseConfig, supabaseFor } from '$lib/server/http/supabaseAuth';
@@ -38,13 +39,15 @@ export const actions: Actions = {
 		try {
 			const { token } = await accounts.signIn(system(), {
 				...parsed.data,
-				address: event.getClientAddress()
+				address: clientAddress(event)
 			});
 			setSecretCookie(event.cookies, event.url, SESSION_COOKIE, token, accounts.SESSION_DAYS);
 		} catch (error) {
 			const values = { email: parsed.data.email };
-			if (error instanceof accounts.TooManyAttemptsError)
+			if (error instanceof accounts.TooManyAttemptsError) {
+				event.setHeaders({ 'retry-after': String(error.retryAfter) });
 				return rejectForm(429, { form: error.message }, values);
+			}
 			if (error instanceof accounts.AccountError) return rejectForm(400, { form: error.message }, values);
 			throw error;
 		}

@@ -1,6 +1,9 @@
+import { env } from '$env/dynamic/public';
 import { LOCALES, type Locale } from '$lib/locales';
+import * as accounts from '$lib/server/accounts';
 import { ROLES, type Role } from '$lib/server/accounts';
 import { currentMembership } from '$lib/server/http/currentOrg';
+import { supabaseConfig } from '$lib/server/http/supabaseAuth';
 import * as organisations from '$lib/server/organisations';
 import { parseForm } from '$lib/validation';
 import { error, fail } from '@sveltejs/kit';
@@ -12,6 +15,7 @@ const uuid = v.pipe(v.string(), v.uuid('Unknown member.'));
 const Invite = v.object({ role });
 const ChangeRole = v.object({ user_id: uuid, role });
 const Remove = v.object({ user_id: uuid });
+const Reset = v.object({ user_id: uuid });
 const Revoke = v.object({ invite_id: uuid });
 const SetLocale = v.object({
 	locale: v.picklist(Object.keys(LOCALES) as Locale[], 'Choose a language and region from the list.')
@@ -30,7 +34,9 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		membership,
 		members: await organisations.members(event.locals.db, membership.orgId),
-		invites: isOwner ? await organisations.pendingInvites(event.locals.db, membership.orgId) : []
+		invites: isOwner ? await organisations.pendingInvites(event.locals.db, membership.orgId) : [],
+		// Password links are for the app's own accounts; with Supabase Auth, Supabase resets passwords.
+		ownAccounts: !supabaseConfig({ ...env })
 	};
 };
 
@@ -74,6 +80,30 @@ export const actions: Actions = {
 		return ownerAction(event, async (orgId) => {
 			await organisations.removeMember(event.locals.db, orgId, parsed.data.user_id);
 			return { saved: 'Member removed.' };
+		});
+	},
+	reset: async (event) => {
+		if (supabaseConfig({ ...env })) error(404, 'Passwords are managed by Supabase Auth.');
+		const parsed = parseForm(await event.request.formData(), Reset);
+		if (!parsed.ok) return fail(400, { error: Object.values(parsed.errors)[0] });
+		return ownerAction(event, async (orgId) => {
+			let token: string;
+			try {
+				token = await accounts.issuePasswordReset(event.locals.db, orgId, parsed.data.user_id);
+			} catch (err) {
+				// app.issue_password_reset says why it refused (not an owner, or not theirs to reset).
+				if (organisations.isRlsRefusal(err))
+					throw new organisations.NotAllowedError(`${(err as Error).message}.`);
+				throw err;
+			}
+			const person = (await organisations.members(event.locals.db, orgId)).find(
+				(m) => m.userId === parsed.data.user_id
+			);
+			return {
+				resetUrl: `${event.url.origin}/reset/${token}`,
+				resetFor: person?.displayName ?? '',
+				resetHours: accounts.RESET_HOURS
+			};
 		});
 	},
 	locale: async (event) => {

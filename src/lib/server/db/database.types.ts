@@ -42,6 +42,10 @@ export type Database = {
 			is_member: { Args: { org: string }; Returns: boolean };
 			is_paper_participant: { Args: { participant: string; workshop: string }; Returns: boolean };
 			is_story_author: { Args: { story: string }; Returns: boolean };
+			issue_password_reset: {
+				Args: { member: string; org: string; p_token_hash: string };
+				Returns: undefined;
+			};
 			join_workshop: {
 				Args: { p_display_name: string; p_join_code: string; p_token_hash: string };
 				Returns: string;
@@ -597,6 +601,46 @@ export type Database = {
 					}
 				];
 			};
+			password_resets: {
+				Row: {
+					created_at: string;
+					created_by: string | null;
+					expires_at: string;
+					token_hash: string;
+					user_id: string;
+				};
+				ComputedFields: never;
+				Insert: {
+					created_at?: string;
+					created_by?: string | null;
+					expires_at?: string;
+					token_hash: string;
+					user_id: string;
+				};
+				Update: {
+					created_at?: string;
+					created_by?: string | null;
+					expires_at?: string;
+					token_hash?: string;
+					user_id?: string;
+				};
+				Relationships: [
+					{
+						foreignKeyName: 'password_resets_created_by_fkey';
+						columns: ['created_by'];
+						isOneToOne: false;
+						referencedRelation: 'users';
+						referencedColumns: ['id'];
+					},
+					{
+						foreignKeyName: 'password_resets_user_id_fkey';
+						columns: ['user_id'];
+						isOneToOne: false;
+						referencedRelation: 'users';
+						referencedColumns: ['id'];
+					}
+				];
+			};
 			phrases: {
 				Row: {
 					created_at: string;
@@ -746,6 +790,7 @@ export type Database = {
 				Row: {
 					created_at: string;
 					expires_at: string;
+					last_seen_at: string;
 					token_hash: string;
 					user_id: string;
 				};
@@ -753,12 +798,14 @@ export type Database = {
 				Insert: {
 					created_at?: string;
 					expires_at: string;
+					last_seen_at?: string;
 					token_hash: string;
 					user_id: string;
 				};
 				Update: {
 					created_at?: string;
 					expires_at?: string;
+					last_seen_at?: string;
 					token_hash?: string;
 					user_id?: string;
 				};
@@ -772,22 +819,25 @@ export type Database = {
 					}
 				];
 			};
-			sign_in_attempts: {
+			sign_in_throttles: {
 				Row: {
-					at: string;
-					id: number;
+					attempts: number;
 					key: string;
+					next_at: string;
+					updated_at: string;
 				};
 				ComputedFields: never;
 				Insert: {
-					at?: string;
-					id?: never;
+					attempts?: number;
 					key: string;
+					next_at?: string;
+					updated_at?: string;
 				};
 				Update: {
-					at?: string;
-					id?: never;
+					attempts?: number;
 					key?: string;
+					next_at?: string;
+					updated_at?: string;
 				};
 				Relationships: [];
 			};
