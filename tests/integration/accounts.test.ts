@@ -140,7 +140,7 @@ describe.each(engines)('accounts on %s', (engine) => {
 
 		it('doubles the wait after each attempt past the free ones, up to a ceiling', async () => {
 			const key = 'account+address:target@example.com 10.1.0.1';
-			expect((await throttle(key))?.delay).toBe(1);
+			expect((await throttle(key))?.delay).toBe(accountAddress.firstDelay);
 			const next = async () => {
 				await db.query(`update sign_in_throttles set next_at = now() where key = $1`, [key]);
 				await expect(
@@ -148,8 +148,8 @@ describe.each(engines)('accounts on %s', (engine) => {
 				).rejects.toBeInstanceOf(accounts.AccountError);
 				return (await throttle(key))?.delay;
 			};
-			expect(await next()).toBe(2);
-			expect(await next()).toBe(4);
+			expect(await next()).toBe(accountAddress.firstDelay * 2);
+			expect(await next()).toBe(accountAddress.firstDelay * 4);
 			await db.query(`update sign_in_throttles set attempts = 100 where key = $1`, [key]);
 			expect(await next()).toBe(accountAddress.maxDelay);
 			// A key that has been quiet for an hour starts afresh.
@@ -170,7 +170,7 @@ describe.each(engines)('accounts on %s', (engine) => {
 				).rejects.toBeInstanceOf(accounts.AccountError);
 			}
 			const key = 'account:spread@example.com';
-			expect(await throttle(key)).toEqual({ attempts: account.free, delay: 1 });
+			expect(await throttle(key)).toEqual({ attempts: account.free, delay: account.firstDelay });
 			// However long the botnet keeps going, the account's own wait stays at the ceiling…
 			await db.query(
 				`update sign_in_throttles set attempts = 1000, next_at = now() + make_interval(secs => $2)

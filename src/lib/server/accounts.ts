@@ -27,8 +27,10 @@ export const RESET_HOURS = 24;
 /**
  * How fast each kind of key may guess. An attempt is let through only when every one of its keys
  * allows it, and is counted on all of them before its password is checked. The first `free`
- * attempts of a key go straight through; after that each must wait twice as long as the one
- * before, up to `maxDelay` seconds. A key goes quiet (back to zero) after an hour without attempts.
+ * attempts of a key go straight through; the next waits `firstDelay` seconds, and each after that
+ * twice as long as the one before, up to `maxDelay`. A key goes quiet (back to zero) after an hour
+ * without attempts. The first wait is long enough that a burst of parallel guesses, however slow
+ * the server, is over before it ends: the burst gets the free attempts and no more.
  *
  * - `accountAddress`: this e-mail from this address. Strict, but only the guesser's own address
  *   fills it, so guesses from elsewhere never lock the owner out of their account from theirs.
@@ -37,9 +39,9 @@ export const RESET_HOURS = 24;
  *   half a minute), because the owner shares it: it slows a botnet, never shuts the owner out.
  */
 export const LIMITS = {
-	accountAddress: { free: 5, maxDelay: 15 * 60 },
-	address: { free: 30, maxDelay: 60 },
-	account: { free: 20, maxDelay: 30 }
+	accountAddress: { free: 5, firstDelay: 30, maxDelay: 15 * 60 },
+	address: { free: 30, firstDelay: 2, maxDelay: 60 },
+	account: { free: 20, firstDelay: 2, maxDelay: 30 }
 } as const;
 const QUIET_AFTER = '1 hour';
 
@@ -180,9 +182,9 @@ async function claimAttempt(db: Handle, keys: Keys): Promise<void> {
 		const longest = Math.max(0, ...refused);
 		if (longest > 0) return longest;
 		for (const row of rows) {
-			const { free, maxDelay } = limits.get(row.key)!;
+			const { free, firstDelay, maxDelay } = limits.get(row.key)!;
 			const attempts = row.attempts + 1;
-			const delay = attempts < free ? 0 : Math.min(maxDelay, 2 ** (attempts - free));
+			const delay = attempts < free ? 0 : Math.min(maxDelay, firstDelay * 2 ** (attempts - free));
 			await tx.query(
 				`update sign_in_throttles set attempts = $2, next_at = now() + make_interval(secs => $3), updated_at = now()
 				 where key = $1`,
