@@ -24,6 +24,13 @@ declare global {
 			message: string;
 		}
 	}
+	namespace NodeJS {
+		// How src/serve.js and the app take turns at shutdown (see startup.ts).
+		interface Process {
+			emit(event: 'cx:drain' | 'cx:closed'): boolean;
+			once(event: 'cx:drain' | 'cx:closed', listener: () => void): this;
+		}
+	}
 }
 
 export {};

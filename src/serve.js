@@ -14,7 +14,24 @@ if (stamp) process.env.PROTOCOL_HEADER = PROTOCOL_HEADER;
 const handlerUrl = new URL('../build/handler.js', import.meta.url).href;
 const { handler } = await import(handlerUrl);
 
+/** Requests being answered (live streams included), so a shutdown can wait for them. */
+let answering = 0;
+let draining = false;
+/** @type {() => void} */
+let onIdle = () => {};
+
 const server = http.createServer((req, res) => {
+	if (draining) {
+		// Sent on a keep-alive connection after the signal: the client retries elsewhere, or here once back.
+		res.writeHead(503, { 'content-type': 'text/plain', connection: 'close', 'retry-after': '2' });
+		res.end('The server is restarting. Try again in a moment.');
+		return;
+	}
+	answering++;
+	res.once('close', () => {
+		answering--;
+		if (answering === 0) onIdle();
+	});
 	if (stamp) req.headers[PROTOCOL_HEADER] = 'http';
 	handler(req, res);
 });
@@ -23,17 +40,40 @@ const host = process.env.HOST || '0.0.0.0';
 const port = Number(process.env.PORT || 3000);
 server.listen(port, host, () => console.log(`Listening on http://${host}:${port}`));
 
-let stopping = false;
-/** @param {NodeJS.Signals} signal */
+/** The whole shutdown gets this long; past it something is stuck, and the process exits anyway. */
+const SHUTDOWN_MS = 5000;
+/** Requests still running this long after the signal are cut off, so the database can close. */
+const DRAIN_MS = 3000;
+
+/**
+ * Stops taking requests, ends the live streams, lets the requests in flight finish (up to
+ * DRAIN_MS), then has the app close the database and exits.
+ * @param {NodeJS.Signals} signal
+ */
 function shutdown(signal) {
-	if (stopping) return;
-	stopping = true;
-	console.log(`\n${signal}: closing connections and the database…`);
-	// adapter-node's own entry emits this event too; the app closes its database on it.
-	server.close(() => process.emit(/** @type {never} */ ('sveltekit:shutdown'), signal));
+	if (draining) return;
+	draining = true;
+	console.log(`\n${signal}: ending live streams, finishing requests, closing the database…`);
+	setTimeout(() => {
+		console.error(`Shutdown took over ${SHUTDOWN_MS / 1000} s: forcing the exit.`);
+		process.exit(1);
+	}, SHUTDOWN_MS).unref();
+	process.once('cx:closed', () => process.exit(0));
+	server.close();
 	server.closeIdleConnections();
-	// Live streams never go idle; give them a moment, then end them.
-	setTimeout(() => server.closeAllConnections(), 2000).unref();
+	process.emit('cx:drain');
+	let closing = false;
+	const drained = () => {
+		if (closing) return;
+		closing = true;
+		clearTimeout(cutOff);
+		server.closeAllConnections();
+		// adapter-node's own entry emits this event too; the app closes its database on it.
+		process.emit(/** @type {never} */ ('sveltekit:shutdown'), signal);
+	};
+	const cutOff = setTimeout(drained, DRAIN_MS);
+	if (answering === 0) drained();
+	else onIdle = drained;
 }
 process.on('SIGINT', () => shutdown('SIGINT'));
 process.on('SIGTERM', () => shutdown('SIGTERM'));

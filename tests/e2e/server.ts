@@ -25,6 +25,8 @@ export interface TestServer {
 	stop(): Promise<void>;
 	/** Everything the server printed so far (stdout and stderr, interleaved). */
 	output(): string;
+	/** Sends `signal` and resolves with how the process exited (it keeps the data directory). */
+	signal(signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /** The Debian Chromium the e2e tests drive (or CHROMIUM_PATH), or null when it is not installed. */
@@ -119,7 +121,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
 	const stop = async () => {
 		if (child.exitCode === null && child.signalCode === null) {
 			child.kill('SIGTERM');
-			// serve.js ends live streams after 2 s; past 15 s something is stuck.
+			// serve.js exits within 5 s (it forces its own exit then); past 15 s something is stuck.
 			const killer = setTimeout(() => child.kill('SIGKILL'), 15_000);
 			await exited(child);
 			clearTimeout(killer);
@@ -154,7 +156,12 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
 		throw new Error(`${reason}\n--- server output ---\n${captured}`, { cause: error });
 	}
 
-	return { url: `http://127.0.0.1:${port}`, dataDir, env, stop, output: () => captured };
+	const signal = async (name: NodeJS.Signals) => {
+		child.kill(name);
+		await exited(child);
+		return { code: child.exitCode, signal: child.signalCode };
+	};
+	return { url: `http://127.0.0.1:${port}`, dataDir, env, stop, output: () => captured, signal };
 }
 
 /** Debian's Chromium, headless, with the flags a closed network needs. */

@@ -117,11 +117,15 @@ export class LiveHub {
 		return n;
 	}
 
+	/** Ends every stream (its browser reconnects, to another instance if there is one) and stops listening. */
 	async close(): Promise<void> {
 		for (const timer of this.timers) clearInterval(timer);
 		const all = [...this.watched.values()];
 		this.watched.clear();
-		for (const watched of all) if (watched.tickTimer) clearTimeout(watched.tickTimer);
+		for (const watched of all) {
+			if (watched.tickTimer) clearTimeout(watched.tickTimer);
+			for (const subscriber of watched.subscribers) subscriber.close();
+		}
 		await Promise.all(all.map(async (watched) => (await watched.unlisten)()));
 	}
 

@@ -43,13 +43,21 @@ export async function start(env: StartEnv): Promise<Database> {
 		}
 	}
 	startLiveHub(db);
+	// The shutdown, in serve.js's order: on `cx:drain` the live streams end (so the requests left are
+	// ordinary ones, which finish); on `sveltekit:shutdown`, once no request is left, the database
+	// closes, and `cx:closed` tells serve.js it may exit.
+	const stopped = new Promise<void>((resolve) => process.once('cx:drain', resolve)).then(() =>
+		stopLiveHub().catch((error: unknown) => console.error('Stopping live updates failed:', error))
+	);
 	process.once('sveltekit:shutdown', () => {
-		stopLiveHub()
+		process.emit('cx:drain');
+		stopped
 			.then(closeDatabase)
 			.then(
 				() => console.log('Database closed.'),
 				(error: unknown) => console.error('Closing the database failed:', error)
-			);
+			)
+			.finally(() => process.emit('cx:closed'));
 	});
 
 	const port = env.PORT || '3000';

@@ -40,13 +40,23 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
 			}
 		}
 	});
+	// postgres.js refuses a query after end() but reconnects for a new transaction: a request still
+	// running at shutdown would reopen the pool and keep the process alive. Refuse both.
+	let closed = false;
+	const open = handleFor(sql);
+	const refuse = () => Promise.reject(new Error('The database is closed (the server is shutting down).'));
 	return {
 		engine: 'postgres',
-		...handleFor(sql),
+		query: (text, params) => (closed ? refuse() : open.query(text, params)),
+		exec: (text) => (closed ? refuse() : open.exec(text)),
+		transaction: (fn) => (closed ? refuse() : open.transaction(fn)),
 		listen: async (channel, onPayload) => {
 			const { unlisten } = await sql.listen(channel, onPayload);
 			return unlisten;
 		},
-		close: () => sql.end({ timeout: 5 })
+		close: () => {
+			closed = true;
+			return sql.end({ timeout: 5 });
+		}
 	};
 }
