@@ -10,8 +10,10 @@ export default defineConfig({
 		include: ['src/**/*.spec.ts', 'tests/**/*.test.ts'],
 		globalSetup: ['tests/setup/global.ts'],
 		reporters: ['default', './tests/setup/closing-line.ts'],
-		testTimeout: 30_000,
-		hookTimeout: 60_000,
+		// Waits are for events; their limits are generous so a busy machine is slow, never red.
+		testTimeout: 120_000,
+		hookTimeout: 300_000,
+		expect: { poll: { timeout: 30_000, interval: 20 } },
 		pool: 'forks',
 		maxWorkers: 2
 	}

@@ -24,7 +24,7 @@ describe.skipIf(!chromium)('member pages are accessible', () => {
 			document.body.append(faint);
 		});
 		expect(await axeViolations(page)).toEqual([expect.stringMatching(/^color-contrast: /)]);
-	}, 30_000);
+	});
 
 	it('home and sign-in, before signing in', async () => {
 		const { page } = await suite.open();
@@ -32,7 +32,7 @@ describe.skipIf(!chromium)('member pages are accessible', () => {
 		expect(await axeViolations(page)).toEqual([]);
 		await page.goto('/login');
 		expect(await axeViolations(page)).toEqual([]);
-	}, 30_000);
+	});
 
 	it('the workshops, a new workshop and the organisation, as the owner', async () => {
 		owner = (await suite.open({ viewport: { width: 1280, height: 900 } })).page;
@@ -42,7 +42,7 @@ describe.skipIf(!chromium)('member pages are accessible', () => {
 		expect(await axeViolations(owner)).toEqual([]);
 		await owner.goto('/org');
 		expect(await axeViolations(owner)).toEqual([]);
-	}, 30_000);
+	});
 
 	it('the library: a search, its results and a story', async () => {
 		await owner.goto('/library?q=refund');
@@ -51,7 +51,7 @@ describe.skipIf(!chromium)('member pages are accessible', () => {
 		await owner.getByRole('article').first().getByRole('link').click();
 		await owner.waitForURL(/\/library\/[0-9a-f-]{36}/);
 		expect(await axeViolations(owner)).toEqual([]);
-	}, 30_000);
+	});
 
 	it('a charter, on screen and as printed', async () => {
 		await owner.goto(`/w/${FINISHED}/charter`);
@@ -59,7 +59,7 @@ describe.skipIf(!chromium)('member pages are accessible', () => {
 		await owner.emulateMedia({ media: 'print' });
 		expect(await axeViolations(owner)).toEqual([]);
 		await owner.emulateMedia({ media: 'screen' });
-	}, 30_000);
+	});
 
 	it('the owner sets the organisation’s locale; dates follow it', async () => {
 		await owner.goto(`/w/${FINISHED}/charter`);
@@ -74,7 +74,7 @@ describe.skipIf(!chromium)('member pages are accessible', () => {
 		expect(await owner.locator('main header .hint').first().textContent()).toMatch(
 			/[A-Z][a-z]+ \d{1,2}, \d{4}/
 		); // "March 4, 2026"
-	}, 30_000);
+	});
 
 	it('a password link: the owner makes it, the member sets a password, then their account page', async () => {
 		await owner.goto('/org');
@@ -101,5 +101,5 @@ describe.skipIf(!chromium)('member pages are accessible', () => {
 		expect(await axeViolations(leader)).toEqual([]);
 		// The link was single use.
 		expect((await leader.goto(url.pathname))?.status()).toBe(404);
-	}, 60_000);
+	});
 });

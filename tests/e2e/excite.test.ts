@@ -2,10 +2,17 @@
 // choice, the facilitator reveals, and every phone and the screen show the same winner at once.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { PHONE, browserSuite, findChromium, readmeScreenshot, signIn, clickControl } from './server';
+import {
+	browserSuite,
+	clickControl,
+	findChromium,
+	LIVE_UPDATE_MS,
+	PHONE,
+	readmeScreenshot,
+	signIn
+} from './server';
 
 const chromium = findChromium();
-const FOLLOW_MS = 1500;
 
 describe.skipIf(!chromium)('the rallying-cry vote in Chromium', () => {
 	const suite = browserSuite(chromium!);
@@ -23,7 +30,7 @@ describe.skipIf(!chromium)('the rallying-cry vote in Chromium', () => {
 		await screen.setViewportSize({ width: 1920, height: 1080 });
 		await screen.goto('/w/DEMO42/screen');
 		await control('Excite');
-		await screen.getByRole('heading', { name: 'Excite' }).waitFor({ timeout: FOLLOW_MS });
+		await screen.getByRole('heading', { name: 'Excite' }).waitFor({ timeout: LIVE_UPDATE_MS });
 		for (const name of ['Ana', 'Ben', 'Cara', 'Dev']) {
 			const { page } = await suite.open(PHONE);
 			await page.goto('/j/DEMO42');
@@ -32,7 +39,7 @@ describe.skipIf(!chromium)('the rallying-cry vote in Chromium', () => {
 			await page.waitForURL('**/w/DEMO42/excite');
 			phones.push(page);
 		}
-	}, 60_000);
+	});
 
 	it('phones propose cries; the same cry proposed twice is merged', async () => {
 		const proposals = ["Let's Go!", 'Customers first', 'Own it', 'lets go']; // the last repeats the first
@@ -43,41 +50,41 @@ describe.skipIf(!chromium)('the rallying-cry vote in Chromium', () => {
 			await phone.getByText(index === 3 ? 'Someone proposed that already' : '✓ Proposed.').waitFor();
 		}
 		const cries = screen.getByRole('list', { name: 'Rallying cries proposed' });
-		await cries.getByText('Own it').waitFor({ timeout: FOLLOW_MS });
+		await cries.getByText('Own it').waitFor({ timeout: LIVE_UPDATE_MS });
 		expect(await cries.getByRole('listitem').allTextContents()).toEqual([
 			"Let's Go! ×2",
 			'Customers first',
 			'Own it'
 		]);
-	}, 30_000);
+	});
 
 	it('the facilitator drafts the vision; an amendment from a phone is accepted and every phone sees it', async () => {
 		await facilitator.getByLabel(/^Draft/).fill('Every customer feels heard.');
 		await facilitator.getByText('4 / 40 words').waitFor();
 		await control('Save as version 1');
 		const phone = phones[2]!;
-		await phone.getByRole('heading', { name: 'Our vision (draft 1)' }).waitFor({ timeout: FOLLOW_MS });
+		await phone.getByRole('heading', { name: 'Our vision (draft 1)' }).waitFor({ timeout: LIVE_UPDATE_MS });
 		await phone.getByText('Propose a change').click();
 		await phone.getByLabel(/Words to change/).fill('heard');
 		await phone.getByLabel('Your wording').fill('heard and helped');
 		await phone.getByRole('button', { name: 'Propose this change' }).click();
 		await phone.getByText('Sent to the facilitator').waitFor();
-		await facilitator.getByText('“heard” → “heard and helped”').waitFor({ timeout: FOLLOW_MS });
+		await facilitator.getByText('“heard” → “heard and helped”').waitFor({ timeout: LIVE_UPDATE_MS });
 		await control('Accept');
 		await Promise.all(
 			phones.map((p) =>
-				p.getByRole('heading', { name: 'Our vision (draft 2)' }).waitFor({ timeout: FOLLOW_MS })
+				p.getByRole('heading', { name: 'Our vision (draft 2)' }).waitFor({ timeout: LIVE_UPDATE_MS })
 			)
 		);
 		expect(await phones[0]!.locator('blockquote').textContent()).toContain(
 			'Every customer feels heard and helped.'
 		);
 		// The screen shows what changed; the closing check is tallied live.
-		await screen.locator('ins', { hasText: 'and helped' }).waitFor({ timeout: FOLLOW_MS });
+		await screen.locator('ins', { hasText: 'and helped' }).waitFor({ timeout: LIVE_UPDATE_MS });
 		await phones[0]!.getByLabel('👍 I agree').check();
 		await phones[0]!.getByRole('button', { name: 'Send' }).click();
-		await screen.getByText(/👍 1 agree/).waitFor({ timeout: FOLLOW_MS });
-	}, 60_000);
+		await screen.getByText(/👍 1 agree/).waitFor({ timeout: LIVE_UPDATE_MS });
+	});
 
 	it('phones vote by ranked choice; the facilitator reveals; all show the same winner at once', async () => {
 		await facilitator.getByLabel('Ranked choice (instant runoff)').check();
@@ -90,7 +97,9 @@ describe.skipIf(!chromium)('the rallying-cry vote in Chromium', () => {
 		];
 		for (const [index, ranking] of ballots.entries()) {
 			const phone = phones[index]!;
-			await phone.getByRole('group', { name: /Rank the rallying cries/ }).waitFor({ timeout: FOLLOW_MS });
+			await phone
+				.getByRole('group', { name: /Rank the rallying cries/ })
+				.waitFor({ timeout: LIVE_UPDATE_MS });
 			for (const cry of ranking) await phone.getByRole('button', { name: new RegExp(`^${cry}`) }).click();
 			// The answer carries the ballot, so voting reloads none of the page's data.
 			const reloads: string[] = [];
@@ -109,7 +118,7 @@ describe.skipIf(!chromium)('the rallying-cry vote in Chromium', () => {
 		await phones[0]!.getByRole('button', { name: 'Change my vote' }).waitFor();
 		await phones[0]!.getByRole('button', { name: "Choice 1 Let's Go!", pressed: true }).waitFor();
 		await expect
-			.poll(() => screen.locator('.status').textContent(), { timeout: FOLLOW_MS })
+			.poll(() => screen.locator('.status').textContent(), { timeout: LIVE_UPDATE_MS })
 			.toMatch(/Voting is open · 4 votes/);
 		await readmeScreenshot(phones[0]!, 'phone-excite.png');
 
@@ -117,7 +126,7 @@ describe.skipIf(!chromium)('the rallying-cry vote in Chromium', () => {
 		const started = Date.now();
 		await Promise.all(
 			[...phones, screen].map((page) =>
-				page.getByRole('status').filter({ hasText: "🏆 Let's Go!" }).waitFor({ timeout: FOLLOW_MS })
+				page.getByRole('status').filter({ hasText: "🏆 Let's Go!" }).waitFor({ timeout: LIVE_UPDATE_MS })
 			)
 		);
 		console.log(`[e2e] every phone and the screen showed the winner within ${Date.now() - started} ms`);
@@ -127,7 +136,7 @@ describe.skipIf(!chromium)('the rallying-cry vote in Chromium', () => {
 			.toContain("Round 2: Let's Go! 3");
 		await screen.emulateMedia({ reducedMotion: 'reduce' }); // the picture shows the winner, not the animation
 		await readmeScreenshot(screen, 'screen-excite.png');
-	}, 60_000);
+	});
 
 	it('the charter page shows the rallying cry to the facilitator and to the phones, and exports it', async () => {
 		await facilitator.getByRole('link', { name: 'Charter' }).click();
@@ -150,7 +159,7 @@ describe.skipIf(!chromium)('the rallying-cry vote in Chromium', () => {
 			rallyingCry: string;
 		};
 		expect(data.rallyingCry).toBe("Let's Go!");
-	}, 30_000);
+	});
 
 	it("the demo's finished workshop prints its whole charter on at most two A4 pages", async () => {
 		await facilitator.goto('/w/KCK7QP/charter');
@@ -167,5 +176,5 @@ describe.skipIf(!chromium)('the rallying-cry vote in Chromium', () => {
 		expect(pages).toBeGreaterThanOrEqual(1);
 		expect(pages).toBeLessThanOrEqual(2);
 		await facilitator.emulateMedia({ media: 'screen' });
-	}, 30_000);
+	});
 });

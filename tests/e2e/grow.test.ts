@@ -2,10 +2,17 @@
 // and writes down an action, and the screen follows each step live.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { PHONE, browserSuite, findChromium, readmeScreenshot, signIn, clickControl } from './server';
+import {
+	browserSuite,
+	clickControl,
+	findChromium,
+	LIVE_UPDATE_MS,
+	PHONE,
+	readmeScreenshot,
+	signIn
+} from './server';
 
 const chromium = findChromium();
-const FOLLOW_MS = 1500;
 
 describe.skipIf(!chromium)('Grow in Chromium', () => {
 	const suite = browserSuite(chromium!);
@@ -38,13 +45,13 @@ describe.skipIf(!chromium)('Grow in Chromium', () => {
 			phones.push(page);
 		}
 		const board = screen.getByRole('list', { name: 'Obstacles named' });
-		await board.getByText('Nobody may refund without a manager').waitFor({ timeout: FOLLOW_MS });
-	}, 60_000);
+		await board.getByText('Nobody may refund without a manager').waitFor({ timeout: LIVE_UPDATE_MS });
+	});
 
 	it('dots are placed on phones, hidden until the facilitator reveals the ranking', async () => {
 		await control('Open dot voting');
 		const place = async (phone: Page, dots: Record<string, string>) => {
-			await phone.getByText(/Place up to 3 dots/).waitFor({ timeout: FOLLOW_MS });
+			await phone.getByText(/Place up to 3 dots/).waitFor({ timeout: LIVE_UPDATE_MS });
 			for (const [obstacle, count] of Object.entries(dots)) {
 				const add = phone.getByRole('button', { name: `Add a dot to ${obstacle}` });
 				for (let dot = 0; dot < Number(count); dot++) await add.click();
@@ -57,23 +64,23 @@ describe.skipIf(!chromium)('Grow in Chromium', () => {
 			'Nobody may refund without a manager': '2'
 		});
 		await place(phones[1]!, { 'Nobody may refund without a manager': '3' });
-		await screen.getByText('2 people have voted').waitFor({ timeout: FOLLOW_MS });
+		await screen.getByText('2 people have voted').waitFor({ timeout: LIVE_UPDATE_MS });
 		expect(await screen.getByText('5', { exact: true }).count()).toBe(0); // no counts before the reveal
 		// Someone without a phone: the facilitator enters their dot for them.
 		await facilitator.getByText('Enter dots for someone without a phone').click();
 		await facilitator.getByLabel('Their name').fill('Sam');
 		await facilitator.getByRole('button', { name: 'Add a dot to Hand-offs lose the history' }).click();
 		await control('Enter their dots');
-		await screen.getByText('3 people have voted').waitFor({ timeout: FOLLOW_MS });
+		await screen.getByText('3 people have voted').waitFor({ timeout: LIVE_UPDATE_MS });
 		await control('Close and reveal the ranking');
 		const ranking = screen.getByRole('region', { name: 'Obstacles ranked by dots' });
-		await ranking.waitFor({ timeout: FOLLOW_MS });
+		await ranking.waitFor({ timeout: LIVE_UPDATE_MS });
 		const rows = await ranking.getByRole('listitem').allTextContents();
 		expect(rows.map((row) => row.replace(/\s+/g, ' ').trim())).toEqual([
 			'1 Nobody may refund without a manager 5',
 			'2 Hand-offs lose the history 2'
 		]);
-	}, 30_000);
+	});
 
 	it('the facilitator turns the top obstacle into an action; the screen shows it', async () => {
 		await facilitator
@@ -87,8 +94,8 @@ describe.skipIf(!chromium)('Grow in Chromium', () => {
 			.getByRole('list', { name: 'Actions' })
 			.getByRole('listitem')
 			.filter({ hasText: 'Let agents refund up to £50' });
-		await action.waitFor({ timeout: FOLLOW_MS });
+		await action.waitFor({ timeout: LIVE_UPDATE_MS });
 		expect(await action.textContent()).toContain('Priya · by 1 Feb 2027');
 		await readmeScreenshot(screen, 'screen-grow.png');
-	}, 30_000);
+	});
 });

@@ -8,10 +8,9 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { axeViolations } from './axe';
-import { browserSuite, findChromium, signIn } from './server';
+import { browserSuite, findChromium, LIVE_UPDATE_MS, signIn } from './server';
 
 const chromium = findChromium();
-const FOLLOW_MS = 1500;
 const SMALL = { viewport: { width: 320, height: 568 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const SHOTS = process.env.PHONE_SHOTS;
 
@@ -124,7 +123,7 @@ describe.skipIf(!chromium)('phones at 320 px in Chromium', () => {
 
 	/** The phone has followed the room to `stage` (its heading, and the stage's own page). */
 	async function follows(page: Page, stage: string, path = stage.toLowerCase()): Promise<void> {
-		await page.getByRole('heading', { name: stage, level: 1 }).waitFor({ timeout: FOLLOW_MS });
+		await page.getByRole('heading', { name: stage, level: 1 }).waitFor({ timeout: LIVE_UPDATE_MS });
 		await page.waitForURL(`**/w/DEMO42${path ? `/${path}` : ''}`);
 	}
 	const heading = (page: Page, name: string) => page.getByRole('heading', { name, level: 1 });
@@ -158,7 +157,7 @@ describe.skipIf(!chromium)('phones at 320 px in Chromium', () => {
 		await check(ana, 'lobby');
 
 		ben = (await join('Ben')).page;
-	}, 90_000);
+	});
 
 	it('Explore: a post refused while paused shows beside its button, and goes when posting resumes', async () => {
 		await panel('stage', { stage: 'explore' });
@@ -169,7 +168,7 @@ describe.skipIf(!chromium)('phones at 320 px in Chromium', () => {
 
 		await panel('lock', { locked: 'on' });
 		const paused = ana.getByText('⏸ The facilitator has paused posting');
-		await paused.waitFor({ timeout: FOLLOW_MS });
+		await paused.waitFor({ timeout: LIVE_UPDATE_MS });
 		expect(await ana.getByRole('button', { name: 'Share' }).isDisabled()).toBe(true);
 		// A post that left before the phone heard of the pause (the button is disabled by now).
 		await ana.locator('form[action="?/mood"]').evaluate((form: HTMLFormElement) => form.requestSubmit());
@@ -184,7 +183,7 @@ describe.skipIf(!chromium)('phones at 320 px in Chromium', () => {
 		await check(ana, 'explore-paused');
 
 		await panel('lock', { locked: 'off' });
-		await paused.waitFor({ state: 'detached', timeout: FOLLOW_MS });
+		await paused.waitFor({ state: 'detached', timeout: LIVE_UPDATE_MS });
 		await refusal.waitFor({ state: 'detached' });
 		const sharing = await dataFetches(ana, async () => {
 			await ana.getByRole('button', { name: 'Share' }).click();
@@ -194,10 +193,10 @@ describe.skipIf(!chromium)('phones at 320 px in Chromium', () => {
 
 		await panel('hide', { hidden: 'on' });
 		await ana.getByText('Lines stay hidden from the room until the facilitator reveals them.').waitFor({
-			timeout: FOLLOW_MS
+			timeout: LIVE_UPDATE_MS
 		});
 		await check(ana, 'explore-hidden');
-	}, 60_000);
+	});
 
 	it('Dream: hidden stories are said to be hidden; long stories fit; consent starts unchosen', async () => {
 		await panel('stage', { stage: 'dream' });
@@ -239,9 +238,9 @@ describe.skipIf(!chromium)('phones at 320 px in Chromium', () => {
 		await check(ana, 'dream-hidden');
 
 		await panel('hide', { hidden: 'off' });
-		await ana.getByRole('heading', { name: 'Stories in the room (2)' }).waitFor({ timeout: FOLLOW_MS });
+		await ana.getByRole('heading', { name: 'Stories in the room (2)' }).waitFor({ timeout: LIVE_UPDATE_MS });
 		await check(ana, 'dream-stories');
-	}, 90_000);
+	});
 
 	it('Dream: a story typed offline is sent by itself when the connection is back, and stored once', async () => {
 		const form = ana.getByRole('form', { name: 'Tell a story' });
@@ -260,11 +259,11 @@ describe.skipIf(!chromium)('phones at 320 px in Chromium', () => {
 		await ana.getByText('Your story is posted').waitFor();
 		await ana.getByRole('heading', { name: 'Your stories (1)' }).waitFor();
 		expect(await ana.getByText('No connection').count()).toBe(0);
-		await ben.getByRole('heading', { name: 'Rang back on a Sunday' }).waitFor({ timeout: FOLLOW_MS });
+		await ben.getByRole('heading', { name: 'Rang back on a Sunday' }).waitFor({ timeout: LIVE_UPDATE_MS });
 		await ben.reload();
 		await ben.getByRole('heading', { name: 'Stories in the room (1)' }).waitFor();
 		expect(await ben.getByRole('heading', { name: 'Rang back on a Sunday' }).count()).toBe(1);
-	}, 60_000);
+	});
 
 	it('Grow: dots are placed by tapping, and the server counts what was tapped', async () => {
 		await panel('stage', { stage: 'grow' });
@@ -278,7 +277,7 @@ describe.skipIf(!chromium)('phones at 320 px in Chromium', () => {
 			await page.getByText('Added to the board').waitFor();
 		}
 		await panel('openDots', { dots: '3', stack: 'on' });
-		await ana.getByText('Place up to 3 dots').waitFor({ timeout: FOLLOW_MS });
+		await ana.getByText('Place up to 3 dots').waitFor({ timeout: LIVE_UPDATE_MS });
 		// Proposals close when the vote opens; fixes stay open.
 		await ana.getByText('New obstacles closed when voting opened.').waitFor();
 		expect(await ana.getByLabel('What gets in the way of excellent service?').count()).toBe(0);
@@ -320,10 +319,10 @@ describe.skipIf(!chromium)('phones at 320 px in Chromium', () => {
 		await check(cara, 'grow-refused-no-js');
 
 		await panel('reveal', { id: await voteId(ana) });
-		await ana.getByRole('heading', { name: 'The obstacles, by dots' }).waitFor({ timeout: FOLLOW_MS });
+		await ana.getByRole('heading', { name: 'The obstacles, by dots' }).waitFor({ timeout: LIVE_UPDATE_MS });
 		expect(await bars(ana)).toEqual([`${LONG_OBSTACLE} 3`, 'Hand-offs lose the history 2']);
 		await check(ana, 'grow-revealed');
-	}, 90_000);
+	});
 
 	it('Excite: a ranking is made by tapping in order, and the server counts it', async () => {
 		await panel('stage', { stage: 'excite' });
@@ -339,7 +338,7 @@ describe.skipIf(!chromium)('phones at 320 px in Chromium', () => {
 		}
 		await check(ana, 'excite-proposing');
 		await panel('openVote', { method: 'ranked' });
-		await ana.getByRole('group', { name: /Rank the rallying cries/ }).waitFor({ timeout: FOLLOW_MS });
+		await ana.getByRole('group', { name: /Rank the rallying cries/ }).waitFor({ timeout: LIVE_UPDATE_MS });
 		await ana.getByText('Proposals closed when voting opened.').waitFor();
 		expect(await ana.getByLabel('Propose a rallying cry').count()).toBe(0);
 
@@ -391,7 +390,7 @@ describe.skipIf(!chromium)('phones at 320 px in Chromium', () => {
 
 		// Round 1: Let's Go! 2, the long cry 2, Own it 1 and out; Ana's second choice then wins it.
 		await panel('reveal', { id: await voteId(ana) });
-		await ana.getByRole('heading', { name: 'Our rallying cry' }).waitFor({ timeout: FOLLOW_MS });
+		await ana.getByRole('heading', { name: 'Our rallying cry' }).waitFor({ timeout: LIVE_UPDATE_MS });
 		await ana
 			.getByRole('status')
 			.filter({ hasText: `🏆 ${LONG_CRY}` })
@@ -399,7 +398,7 @@ describe.skipIf(!chromium)('phones at 320 px in Chromium', () => {
 		await ana.getByText('Every round of the instant runoff').click();
 		expect(await ana.locator('.rounds li').last().textContent()).toContain(`${LONG_CRY} 3`);
 		await check(ana, 'excite-revealed');
-	}, 90_000);
+	});
 
 	it('Wrap-up and the end fit too', async () => {
 		await panel('stage', { stage: 'wrapup' });
@@ -410,7 +409,7 @@ describe.skipIf(!chromium)('phones at 320 px in Chromium', () => {
 		expect(await ana.getByRole('button', { name: /ready/i }).count()).toBe(0);
 		await check(ana, 'wrapup');
 		await panel('end', { confirm: 'yes' });
-		await heading(ana, 'Thank you!').waitFor({ timeout: FOLLOW_MS });
+		await heading(ana, 'Thank you!').waitFor({ timeout: LIVE_UPDATE_MS });
 		await check(ana, 'ended');
-	}, 60_000);
+	});
 });

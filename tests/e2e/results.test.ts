@@ -5,10 +5,9 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { axeViolations } from './axe';
-import { PHONE, browserSuite, clickControl, findChromium, signIn } from './server';
+import { browserSuite, clickControl, findChromium, LIVE_UPDATE_MS, PHONE, signIn } from './server';
 
 const chromium = findChromium();
-const FOLLOW_MS = 1500;
 const CRIES = ["Let's Go!", 'Customers first', 'Own it'];
 
 describe.skipIf(!chromium)('results that stay true in Chromium', () => {
@@ -42,28 +41,28 @@ describe.skipIf(!chromium)('results that stay true in Chromium', () => {
 			phones.push(page);
 		}
 		await screen.getByRole('list', { name: 'Rallying cries proposed' }).getByText('Own it').waitFor();
-	}, 60_000);
+	});
 
 	it('the peek stays open while ballots arrive', async () => {
 		await facilitator.getByLabel('One choice each').check();
 		await control('Open voting');
 		const vote = async (phone: Page, cry: string) => {
-			await phone.getByRole('radio', { name: cry }).check({ timeout: FOLLOW_MS });
+			await phone.getByRole('radio', { name: cry }).check({ timeout: LIVE_UPDATE_MS });
 			await phone.getByRole('button', { name: 'Cast my vote' }).click();
 			await phone.getByText('Your vote is in').waitFor();
 		};
 		await vote(phones[0]!, "Let's Go!");
-		await facilitator.getByText(/Voting is open · 1 ballot$/).waitFor({ timeout: FOLLOW_MS });
+		await facilitator.getByText(/Voting is open · 1 ballot$/).waitFor({ timeout: LIVE_UPDATE_MS });
 		const peek = facilitator.locator('details', { hasText: 'Peek at the count' });
 		await peek.getByText('Peek at the count (only you see it)').click();
 		await peek.getByText('1 ballot', { exact: true }).waitFor();
 		await vote(phones[1]!, "Let's Go!");
 		await vote(phones[2]!, 'Customers first');
 		// Two more ballots have reached the panel, and the peek is still open, with them counted.
-		await peek.getByText('3 ballots', { exact: true }).waitFor({ timeout: FOLLOW_MS });
+		await peek.getByText('3 ballots', { exact: true }).waitFor({ timeout: LIVE_UPDATE_MS });
 		expect(await peek.evaluate((details: HTMLDetailsElement) => details.open)).toBe(true);
 		expect(await peek.getByRole('listitem').first().textContent()).toMatch(/Let's Go!\s*2/);
-	}, 30_000);
+	});
 
 	it('after the reveal, a hidden cry and a late ballot leave the screen and the phones as revealed', async () => {
 		// What a phone's ballot form would send for "Customers first", read while it is still on show.
@@ -75,7 +74,7 @@ describe.skipIf(!chromium)('results that stay true in Chromium', () => {
 		const pages = [screen, ...phones];
 		await Promise.all(
 			pages.map((page) =>
-				page.getByRole('status').filter({ hasText: "🏆 Let's Go!" }).waitFor({ timeout: FOLLOW_MS })
+				page.getByRole('status').filter({ hasText: "🏆 Let's Go!" }).waitFor({ timeout: LIVE_UPDATE_MS })
 			)
 		);
 		const revealed = await Promise.all(
@@ -97,7 +96,7 @@ describe.skipIf(!chromium)('results that stay true in Chromium', () => {
 		// A later change reaches every page after those (the timer; the screen, taken over by the
 		// result, shows no timer: it has seen the panel's version); the results are as revealed.
 		await control('Start timer');
-		await Promise.all(phones.map((page) => page.locator('.timer time').waitFor({ timeout: FOLLOW_MS })));
+		await Promise.all(phones.map((page) => page.locator('.timer time').waitFor({ timeout: LIVE_UPDATE_MS })));
 		const version = Number(await facilitator.locator('main').getAttribute('data-version'));
 		await expect
 			.poll(async () => Number(await screen.locator('.screen').getAttribute('data-version')))
@@ -105,7 +104,7 @@ describe.skipIf(!chromium)('results that stay true in Chromium', () => {
 		const after = await Promise.all([screenResult(), ...phones.map(phoneResult)].map((r) => r.innerText()));
 		expect(after).toEqual(revealed);
 		expect(after.join('\n')).not.toContain('withdrawn');
-	}, 30_000);
+	});
 
 	it('Grow: a duplicate merges with its fix, the action form shows the fixes, and a dot-vote tie is settled', async () => {
 		await control('Grow');
@@ -115,7 +114,7 @@ describe.skipIf(!chromium)('results that stay true in Chromium', () => {
 			'No refunds without a manager'
 		];
 		for (const [index, phone] of phones.entries()) {
-			await phone.waitForURL('**/w/DEMO42/grow', { timeout: FOLLOW_MS });
+			await phone.waitForURL('**/w/DEMO42/grow', { timeout: LIVE_UPDATE_MS });
 			await phone.getByLabel('What gets in the way of excellent service?').fill(obstacles[index]!);
 			await phone.getByRole('button', { name: 'Name this obstacle' }).click();
 			await phone.getByText('Added to the board').waitFor();
@@ -124,15 +123,15 @@ describe.skipIf(!chromium)('results that stay true in Chromium', () => {
 		await duplicate.getByText('Suggest a fix').click();
 		await duplicate.getByLabel('How could we move it?').fill('One shared case history');
 		await duplicate.getByRole('button', { name: 'Suggest' }).click();
-		await facilitator.getByText(`${obstacles[1]} · 1 fix`).waitFor({ timeout: FOLLOW_MS });
+		await facilitator.getByText(`${obstacles[1]} · 1 fix`).waitFor({ timeout: LIVE_UPDATE_MS });
 
 		await facilitator.getByText('Merge duplicate obstacles').click();
 		await facilitator.getByLabel('Merge this duplicate').selectOption({ label: obstacles[1] });
 		await facilitator.getByLabel('into', { exact: true }).selectOption({ label: obstacles[0] });
 		await control('Merge');
-		await facilitator.getByText(`${obstacles[0]} · 1 fix`).waitFor({ timeout: FOLLOW_MS });
+		await facilitator.getByText(`${obstacles[0]} · 1 fix`).waitFor({ timeout: LIVE_UPDATE_MS });
 		const board = screen.getByRole('list', { name: 'Obstacles named' });
-		await board.getByText(obstacles[0]!).waitFor({ timeout: FOLLOW_MS });
+		await board.getByText(obstacles[0]!).waitFor({ timeout: LIVE_UPDATE_MS });
 		expect((await board.getByRole('listitem').allTextContents()).map((text) => text.trim())).toEqual([
 			`${obstacles[0]} 1 fix suggested`,
 			obstacles[2]
@@ -146,19 +145,21 @@ describe.skipIf(!chromium)('results that stay true in Chromium', () => {
 			[phones[0]!, obstacles[0]!],
 			[phones[1]!, obstacles[2]!]
 		] as const) {
-			await phone.getByRole('button', { name: `Add a dot to ${obstacle}` }).click({ timeout: FOLLOW_MS });
+			await phone
+				.getByRole('button', { name: `Add a dot to ${obstacle}` })
+				.click({ timeout: LIVE_UPDATE_MS });
 			await phone.getByRole('button', { name: 'Place my dots' }).click();
 			await phone.getByText('Your dots are in').waitFor();
 		}
 		await control('Close and reveal the ranking');
 		const settle = facilitator.getByRole('group', { name: /Settle the tie/ });
-		await settle.waitFor({ timeout: FOLLOW_MS });
+		await settle.waitFor({ timeout: LIVE_UPDATE_MS });
 		expect(await axeViolations(facilitator)).toEqual([]);
 		await control(`Put “${obstacles[2]}” first`);
 		await facilitator
 			.getByRole('status')
 			.filter({ hasText: `🏆 ${obstacles[2]} — chosen by the facilitator from a tie` })
-			.waitFor({ timeout: FOLLOW_MS });
+			.waitFor({ timeout: LIVE_UPDATE_MS });
 		expect(await settle.count()).toBe(0);
-	}, 60_000);
+	});
 });

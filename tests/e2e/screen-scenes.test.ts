@@ -218,7 +218,7 @@ describe.skipIf(!chromium)('the projector, scene by scene, on every projector', 
 		for (const id of votes.ended) await act(SCENES.ended, 'reveal', { id });
 		await act(SCENES.ended, 'end', { confirm: 'yes' });
 		screen = await desk.context().newPage();
-	}, 60_000);
+	});
 
 	for (const scene of [
 		'lobby',
@@ -235,7 +235,7 @@ describe.skipIf(!chromium)('the projector, scene by scene, on every projector', 
 			await open(scene);
 			await fitsEverywhere(scene);
 			await accessible(scene);
-		}, 60_000);
+		});
 	}
 
 	it('the timer has a slot of its own: starting one moves nothing', async () => {
@@ -250,7 +250,7 @@ describe.skipIf(!chromium)('the projector, scene by scene, on every projector', 
 		await act(SCENES.ranking, 'timer', { action: 'start', minutes: '2' });
 		await screen.getByText(/^[12]:\d\d$/).waitFor();
 		expect(await layout()).toEqual(before);
-	}, 30_000);
+	});
 
 	it('the story wall pages through every story, turns by itself, and follows the panel', async () => {
 		const { page } = await suite.open({ viewport: SIZES[0] });
@@ -288,7 +288,7 @@ describe.skipIf(!chromium)('the projector, scene by scene, on every projector', 
 		await expect.poll(() => indicator.textContent()).toMatch(/^Page 1 of 18/);
 		await act(SCENES.dream, 'wall', { action: 'resume' });
 		await page.close();
-	}, 60_000);
+	});
 
 	it('the tools hide while the mouse is still; sound and theme are remembered; full screen', async () => {
 		const { page } = await suite.open({ viewport: SIZES[0] });
@@ -355,7 +355,7 @@ describe.skipIf(!chromium)('the projector, scene by scene, on every projector', 
 		await page.getByRole('button', { name: 'Leave full screen' }).click();
 		await page.getByRole('button', { name: 'Full screen' }).waitFor();
 		await page.close();
-	}, 60_000);
+	});
 
 	it('?preview: the panel can frame the screen, which then shows no tools and scales down', async () => {
 		const { page } = await suite.open({ viewport: { width: 1280, height: 900 } });
@@ -376,7 +376,7 @@ describe.skipIf(!chromium)('the projector, scene by scene, on every projector', 
 			preview.locator('.screen').evaluate((element) => parseFloat(getComputedStyle(element).fontSize));
 		await expect.poll(size).toBeLessThan(12); // 3.4 % of 270 px: the whole scene, small
 		await page.close();
-	}, 60_000);
+	});
 
 	it('a reveal: the winning cry, then the rounds moving to the last; a tie; reduced motion', async () => {
 		await screen.clock.install();

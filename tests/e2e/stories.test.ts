@@ -3,10 +3,17 @@
 // finds it in the library by a word from its body.
 import type { BrowserContext, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { PHONE, browserSuite, findChromium, readmeScreenshot, signIn, clickControl } from './server';
+import {
+	browserSuite,
+	clickControl,
+	findChromium,
+	LIVE_UPDATE_MS,
+	PHONE,
+	readmeScreenshot,
+	signIn
+} from './server';
 
 const chromium = findChromium();
-const FOLLOW_MS = 1500;
 
 describe.skipIf(!chromium)('stories in Chromium', () => {
 	let facilitator: Page;
@@ -53,10 +60,10 @@ describe.skipIf(!chromium)('stories in Chromium', () => {
 		await screen.setViewportSize({ width: 1920, height: 1080 });
 		await screen.goto('/w/DEMO42/screen');
 		await control('Dream');
-		await screen.getByRole('heading', { name: 'Dream' }).waitFor({ timeout: FOLLOW_MS });
+		await screen.getByRole('heading', { name: 'Dream' }).waitFor({ timeout: LIVE_UPDATE_MS });
 		ana = (await join('Ana')).page;
 		({ context: benContext, page: ben } = await join(null));
-	}, 60_000);
+	});
 
 	it('a phone posts a good story with markdown; the screen shows it live in the good column', async () => {
 		await fillStory(ana, {
@@ -68,9 +75,9 @@ describe.skipIf(!chromium)('stories in Chromium', () => {
 		await ana.getByRole('button', { name: 'Post my story' }).click();
 		await ana.getByText('Your story is posted').waitFor();
 		const good = screen.getByRole('region', { name: 'Good service' });
-		await good.getByRole('heading', { name: 'Fixed before I asked' }).waitFor({ timeout: FOLLOW_MS });
+		await good.getByRole('heading', { name: 'Fixed before I asked' }).waitFor({ timeout: LIVE_UPDATE_MS });
 		expect(await good.locator('strong', { hasText: 'rang back' }).count()).toBe(1);
-	}, 30_000);
+	});
 
 	it('a draft survives a reload and a dropped connection, and is stored once', async () => {
 		await fillStory(ben, {
@@ -96,12 +103,12 @@ describe.skipIf(!chromium)('stories in Chromium', () => {
 		await ben.getByRole('heading', { name: 'Your stories (1)' }).waitFor();
 
 		const bad = screen.getByRole('region', { name: 'Bad service' });
-		await bad.getByRole('heading', { name: 'The thermostat saga' }).waitFor({ timeout: FOLLOW_MS });
+		await bad.getByRole('heading', { name: 'The thermostat saga' }).waitFor({ timeout: LIVE_UPDATE_MS });
 		expect(await bad.getByRole('heading', { name: 'The thermostat saga' }).count()).toBe(1);
 		// After posting, the form is empty again and the draft is gone.
 		await ben.reload();
 		expect(await newStory(ben).getByLabel('Title').inputValue()).toBe('');
-	}, 30_000);
+	});
 
 	it('phones react to each other, live', async () => {
 		const card = ben.getByRole('article', { name: 'Fixed before I asked' });
@@ -116,9 +123,9 @@ describe.skipIf(!chromium)('stories in Chromium', () => {
 		await screen
 			.getByRole('article', { name: 'Fixed before I asked' })
 			.getByText('1 Love it')
-			.waitFor({ timeout: FOLLOW_MS });
+			.waitFor({ timeout: LIVE_UPDATE_MS });
 		await readmeScreenshot(ben, 'phone-dream.png');
-	}, 30_000);
+	});
 
 	it('the author edits a story; the screen shows the change, marked edited', async () => {
 		const mine = ana.getByRole('article', { name: 'Fixed before I asked' });
@@ -126,10 +133,10 @@ describe.skipIf(!chromium)('stories in Chromium', () => {
 		await mine.getByLabel('Title').fill('Fixed before I even asked');
 		await mine.getByRole('button', { name: 'Save changes' }).click();
 		const card = screen.getByRole('article', { name: 'Fixed before I even asked' });
-		await card.waitFor({ timeout: FOLLOW_MS });
+		await card.waitFor({ timeout: LIVE_UPDATE_MS });
 		expect(await card.textContent()).toContain('edited');
 		await ana.getByRole('heading', { name: 'Fixed before I even asked' }).waitFor();
-	}, 30_000);
+	});
 
 	it('the facilitator spotlights a story full-screen', async () => {
 		await facilitator
@@ -137,17 +144,19 @@ describe.skipIf(!chromium)('stories in Chromium', () => {
 			.getByRole('button', { name: /Spotlight/ })
 			.click();
 		const spotlight = screen.getByRole('region', { name: 'In the spotlight' });
-		await spotlight.getByRole('heading', { name: 'The thermostat saga' }).waitFor({ timeout: FOLLOW_MS });
+		await spotlight
+			.getByRole('heading', { name: 'The thermostat saga' })
+			.waitFor({ timeout: LIVE_UPDATE_MS });
 		await readmeScreenshot(screen, 'screen-spotlight.png');
 		await control('Close the spotlight');
-		await spotlight.waitFor({ state: 'detached', timeout: FOLLOW_MS });
+		await spotlight.waitFor({ state: 'detached', timeout: LIVE_UPDATE_MS });
 		await readmeScreenshot(screen, 'screen-dream.png');
-	}, 30_000);
+	});
 
 	it('after the workshop ends, a leader finds the story by a word from its body', async () => {
 		await facilitator.getByLabel('Yes, end it now').check();
 		await control('End workshop');
-		await ana.getByRole('heading', { name: 'Thank you!' }).waitFor({ timeout: FOLLOW_MS });
+		await ana.getByRole('heading', { name: 'Thank you!' }).waitFor({ timeout: LIVE_UPDATE_MS });
 
 		const { page: leader } = await open({ viewport: { width: 1280, height: 900 } });
 		await signIn(leader, 'leader@example.com', '/library');
@@ -169,5 +178,5 @@ describe.skipIf(!chromium)('stories in Chromium', () => {
 		await shared.goto('/library?q=thermostats&kind=bad');
 		await shared.getByRole('link', { name: 'The thermostat saga' }).waitFor();
 		expect(await shared.getByRole('link', { name: 'Fixed before I asked' }).count()).toBe(0);
-	}, 60_000);
+	});
 });

@@ -4,10 +4,9 @@
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { axeViolations } from './axe';
-import { PHONE, browserSuite, clickControl, findChromium, signIn } from './server';
+import { browserSuite, clickControl, findChromium, LIVE_UPDATE_MS, PHONE, signIn } from './server';
 
 const chromium = findChromium();
-const FOLLOW_MS = 1500;
 
 describe.skipIf(!chromium)('the vision statement in Chromium', () => {
 	const suite = browserSuite(chromium!);
@@ -37,8 +36,8 @@ describe.skipIf(!chromium)('the vision statement in Chromium', () => {
 
 		await draftBox(panel).fill('Every customer feels heard.');
 		await press(panel, 'Save as version 1');
-		await phone.getByRole('heading', { name: 'Our vision (draft 1)' }).waitFor({ timeout: FOLLOW_MS });
-	}, 60_000);
+		await phone.getByRole('heading', { name: 'Our vision (draft 1)' }).waitFor({ timeout: LIVE_UPDATE_MS });
+	});
 
 	it('an accepted amendment is what the draft box holds, and saving it keeps the accepted wording', async () => {
 		await phone.getByText('Propose a change').click();
@@ -46,21 +45,21 @@ describe.skipIf(!chromium)('the vision statement in Chromium', () => {
 		await phone.getByLabel('Your wording').fill('heard and helped');
 		await phone.getByRole('button', { name: 'Propose this change' }).click();
 		await phone.getByText('Sent to the facilitator').waitFor();
-		await vision(panel).getByText('“heard” → “heard and helped”').waitFor({ timeout: FOLLOW_MS });
+		await vision(panel).getByText('“heard” → “heard and helped”').waitFor({ timeout: LIVE_UPDATE_MS });
 		await press(panel, 'Accept');
 
-		await panel.getByLabel('Draft (version 2)').waitFor({ timeout: FOLLOW_MS });
+		await panel.getByLabel('Draft (version 2)').waitFor({ timeout: LIVE_UPDATE_MS });
 		await expect.poll(() => draftBox(panel).inputValue()).toBe('Every customer feels heard and helped.');
 		// Focus moved to the box that now holds the accepted wording, not to the top of the page.
 		await expect.poll(() => draftBox(panel).evaluate((box) => box === document.activeElement)).toBe(true);
 		await draftBox(panel).press('End');
 		await draftBox(panel).pressSequentially(' Every time.');
 		expect(await press(panel, 'Save as version 3').then((r) => r.status())).toBe(200);
-		await phone.getByRole('heading', { name: 'Our vision (draft 3)' }).waitFor({ timeout: FOLLOW_MS });
+		await phone.getByRole('heading', { name: 'Our vision (draft 3)' }).waitFor({ timeout: LIVE_UPDATE_MS });
 		expect(await phone.locator('blockquote').textContent()).toContain(
 			'Every customer feels heard and helped. Every time.'
 		);
-	}, 30_000);
+	});
 
 	it('a save from an older version (a second tab saved meanwhile) is refused with the difference; nothing typed is lost', async () => {
 		// This tab hears nothing live, so it cannot know of the other tab's save before it saves.
@@ -74,7 +73,7 @@ describe.skipIf(!chromium)('the vision statement in Chromium', () => {
 
 		await draftBox(panel).fill('Every customer feels heard and helped, first time.');
 		await press(panel, 'Save as version 4');
-		await phone.getByRole('heading', { name: 'Our vision (draft 4)' }).waitFor({ timeout: FOLLOW_MS });
+		await phone.getByRole('heading', { name: 'Our vision (draft 4)' }).waitFor({ timeout: LIVE_UPDATE_MS });
 
 		const mine = 'Every customer is heard and helped. Every time.';
 		await draftBox(deaf).fill(mine);
@@ -89,15 +88,15 @@ describe.skipIf(!chromium)('the vision statement in Chromium', () => {
 		expect(await axeViolations(deaf)).toEqual([]);
 
 		await press(deaf, 'Save mine on top of version 4');
-		await phone.getByRole('heading', { name: 'Our vision (draft 5)' }).waitFor({ timeout: FOLLOW_MS });
+		await phone.getByRole('heading', { name: 'Our vision (draft 5)' }).waitFor({ timeout: LIVE_UPDATE_MS });
 		expect(await phone.locator('blockquote').textContent()).toContain(mine);
 		await deaf.close();
-	}, 30_000);
+	});
 
 	it('a version arriving while the facilitator types is shown beside their words, never over them', async () => {
 		const other = await panel.context().newPage();
 		await other.goto('/w/DEMO42/facilitate');
-		await panel.getByLabel('Draft (version 5)').waitFor({ timeout: FOLLOW_MS });
+		await panel.getByLabel('Draft (version 5)').waitFor({ timeout: LIVE_UPDATE_MS });
 
 		const typing = 'Every customer is heard, helped and thanked.';
 		await draftBox(panel).fill(typing);
@@ -105,7 +104,7 @@ describe.skipIf(!chromium)('the vision statement in Chromium', () => {
 		await press(other, 'Save as version 6');
 
 		const changed = vision(panel).getByRole('group', { name: /Version 6 was saved while you were writing/ });
-		await changed.waitFor({ timeout: FOLLOW_MS });
+		await changed.waitFor({ timeout: LIVE_UPDATE_MS });
 		expect(await draftBox(panel).inputValue()).toBe(typing);
 		expect(
 			await vision(panel)
@@ -117,16 +116,16 @@ describe.skipIf(!chromium)('the vision statement in Chromium', () => {
 		expect(await draftBox(panel).inputValue()).toBe('Every customer is heard and helped, every time.');
 		await panel.getByLabel('Draft (version 6)').waitFor();
 		await other.close();
-	}, 30_000);
+	});
 
 	it('a new version asks the phones for a new closing check; earlier answers are shown as such', async () => {
-		await phone.getByRole('heading', { name: 'Our vision (draft 6)' }).waitFor({ timeout: FOLLOW_MS });
+		await phone.getByRole('heading', { name: 'Our vision (draft 6)' }).waitFor({ timeout: LIVE_UPDATE_MS });
 		await phone.getByLabel('👍 I agree').check();
 		await phone.getByRole('button', { name: 'Send' }).click();
 		await phone.getByText('Your answer to version 6 is in').waitFor();
 		await vision(panel)
 			.getByText(/Closing check on version 6:\s*1\s*agree/)
-			.waitFor({ timeout: FOLLOW_MS });
+			.waitFor({ timeout: LIVE_UPDATE_MS });
 
 		// A second phone that hears nothing live still shows version 6 when version 7 is saved.
 		const late = (await suite.open(PHONE)).page;
@@ -142,12 +141,12 @@ describe.skipIf(!chromium)('the vision statement in Chromium', () => {
 		await draftBox(panel).fill('Every customer is heard and helped, every single time.');
 		await press(panel, 'Save as version 7');
 
-		await phone.getByRole('heading', { name: 'Our vision (draft 7)' }).waitFor({ timeout: FOLLOW_MS });
+		await phone.getByRole('heading', { name: 'Our vision (draft 7)' }).waitFor({ timeout: LIVE_UPDATE_MS });
 		await phone.getByText('The draft has changed since you answered version 6 (👍 agree)').waitFor();
 		await phone.getByRole('button', { name: 'Send' }).waitFor();
 		await vision(panel)
 			.getByText(/Closing check on version 7:\s*0\s*agree/)
-			.waitFor({ timeout: FOLLOW_MS });
+			.waitFor({ timeout: LIVE_UPDATE_MS });
 		await vision(panel)
 			.getByRole('list', { name: 'Answers to earlier versions' })
 			.getByText('version 6: 1 agree · 0 abstain · 0 disagree')
@@ -171,8 +170,8 @@ describe.skipIf(!chromium)('the vision statement in Chromium', () => {
 		await phone.getByText('Your answer to version 7 is in').waitFor();
 		await vision(panel)
 			.getByText(/1\s*disagree/)
-			.waitFor({ timeout: FOLLOW_MS });
-	}, 60_000);
+			.waitFor({ timeout: LIVE_UPDATE_MS });
+	});
 
 	it('an amendment worked in by hand is put, applied to the latest draft, in the box; saving it marks it worked in', async () => {
 		const wording = phone.getByLabel('Your wording');
@@ -183,7 +182,7 @@ describe.skipIf(!chromium)('the vision statement in Chromium', () => {
 		await phone.getByText('Sent to the facilitator').waitFor();
 
 		const proposal = vision(panel).getByText('“every single time” → “every time, for everyone”');
-		await proposal.waitFor({ timeout: FOLLOW_MS });
+		await proposal.waitFor({ timeout: LIVE_UPDATE_MS });
 		await vision(panel).getByRole('button', { name: 'Work in by hand' }).click();
 		const merged = 'Every customer is heard and helped, every time, for everyone.';
 		expect(await draftBox(panel).inputValue()).toBe(merged);
@@ -196,9 +195,9 @@ describe.skipIf(!chromium)('the vision statement in Chromium', () => {
 		await draftBox(panel).pressSequentially(' Always.');
 		await press(panel, 'Save as version 8');
 
-		await phone.getByRole('heading', { name: 'Our vision (draft 8)' }).waitFor({ timeout: FOLLOW_MS });
+		await phone.getByRole('heading', { name: 'Our vision (draft 8)' }).waitFor({ timeout: LIVE_UPDATE_MS });
 		expect(await phone.locator('blockquote').textContent()).toContain(`${merged} Always.`);
-		await proposal.waitFor({ state: 'detached', timeout: FOLLOW_MS });
+		await proposal.waitFor({ state: 'detached', timeout: LIVE_UPDATE_MS });
 		await panel.getByLabel('Draft (version 8)').waitFor();
-	}, 30_000);
+	});
 });

@@ -32,7 +32,7 @@ describe.each(engines)('answers kept in the order a phone made them, on %s', (en
 		org = await organisation(db, 'Harbour');
 		facilitatorId = await member(db, org, 'facilitator');
 		facilitator = asMember(db, facilitatorId);
-	}, 60_000);
+	});
 	afterAll(() => db.close());
 
 	async function cries(roomId: string, texts: string[]): Promise<string[]> {

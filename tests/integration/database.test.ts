@@ -70,10 +70,17 @@ describe.each(engines)('database seam on %s', (engine) => {
 			})
 		).rejects.toThrow('undo');
 		await db.transaction((tx) => tx.query(`select pg_notify('workshop_test', $1)`, ['{"version":1}']));
-		await expect.poll(() => received, { timeout: 5000 }).toEqual(['{"version":1}']);
+		await expect.poll(() => received).toEqual(['{"version":1}']);
 		await unlisten();
-		await db.query(`select pg_notify('workshop_test', 'after unlisten')`);
-		await new Promise((resolve) => setTimeout(resolve, 100));
+		// A probe on another channel, sent after it in the same transaction, arrives after it would have.
+		const probed: string[] = [];
+		const unlistenProbe = await db.listen('workshop_probe', (payload) => probed.push(payload));
+		await db.transaction(async (tx) => {
+			await tx.query(`select pg_notify('workshop_test', 'after unlisten')`);
+			await tx.query(`select pg_notify('workshop_probe', 'sent after')`);
+		});
+		await expect.poll(() => probed).toEqual(['sent after']);
+		await unlistenProbe();
 		expect(received).toEqual(['{"version":1}']);
 	});
 

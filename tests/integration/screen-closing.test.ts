@@ -43,7 +43,7 @@ describe.each(engines)('the closing slide on %s', (engine) => {
 		}
 		await participant(db, room.joinCode, null); // joined, never voted
 		await votes.reveal(facilitator, vote!.id);
-	}, 60_000);
+	});
 	afterAll(() => db.close());
 
 	it('is not read before Wrap-up', async () => {

@@ -53,7 +53,7 @@ describe.skipIf(!inject('postgresUrl'))('the Supabase CLI and the app agree on m
 		byApp = await freshDatabase('postgres');
 		await createPostgresDatabase(cliDatabase);
 		byCli = openPostgres(withDatabase(inject('postgresUrl')!, cliDatabase), { max: 2 });
-	}, 60_000);
+	});
 	afterAll(async () => {
 		await byApp?.close();
 		await byCli?.close();

@@ -285,5 +285,5 @@ describe.each(engines)('closing checks given before they had versions, on %s', (
 		} finally {
 			await db.close();
 		}
-	}, 60_000);
+	});
 });

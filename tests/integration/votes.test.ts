@@ -40,7 +40,7 @@ describe.each(engines)('votes on %s', (engine) => {
 			);
 			cries.push(row!.id);
 		}
-	}, 60_000);
+	});
 	afterAll(() => db.close());
 
 	describe('ballot rules', () => {
