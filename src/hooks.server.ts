@@ -80,7 +80,10 @@ const readableForms: Handle = async ({ event, resolve }) => {
 		const parse = request.formData.bind(request);
 		Object.defineProperty(request, 'formData', {
 			value: () =>
-				parse().catch(() => {
+				parse().catch((failure: Error) => {
+					// A body over the size limit stays a 413 (the adapter's error, or the cause of the parser's).
+					const { status } = (failure.cause ?? failure) as { status?: number };
+					if (status === 413) error(413, 'This form is too large to send.');
 					error(400, 'The form could not be read. Reload the page and send it again.');
 				})
 		});

@@ -124,7 +124,7 @@ describe.each(engines)('live updates on %s', (engine) => {
 		await moods.post(participants.asParticipant(db, me()), me(), { score: 4, line: 'Quick refund' });
 		await expect.poll(() => screen.last()?.moodLine?.line).toBe('Quick refund');
 		expect(screen.last()!.room!.moodCounts).toEqual([0, 0, 0, 1, 0]);
-		expect(facilitator.last()!.moodLine).toMatchObject({ score: 4, line: 'Quick refund' });
+		await expect.poll(() => facilitator.last()?.moodLine).toMatchObject({ score: 4, line: 'Quick refund' });
 		await expect.poll(() => phone.last()?.version).toBe(screen.last()!.version);
 		expect(phone.last()!.moodLine).toBeUndefined();
 	});

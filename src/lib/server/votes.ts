@@ -96,19 +96,17 @@ export async function cast(
 	seq: number | null = null
 ): Promise<MyBallot> {
 	try {
-		const [kept] = await db.query<Pick<Row<'ballots'>, 'choices'>>(
-			`with sent as (
-			   insert into ballots (vote_id, workshop_id, participant_id, choices, seq)
-			   values ($1, $2, $3, $4, coalesce($5, app.now_ms()))
-			   on conflict (vote_id, participant_id) do update
-			     set choices = excluded.choices, seq = excluded.seq, updated_at = now()
-			   returning choices
-			 )
-			 select choices from sent
-			 union all
-			 select choices from ballots where vote_id = $1 and participant_id = $3 and not exists (select 1 from sent)`,
+		const [sent] = await db.query<Pick<Row<'ballots'>, 'choices'>>(
+			`insert into ballots (vote_id, workshop_id, participant_id, choices, seq)
+			 values ($1, $2, $3, $4, coalesce($5, app.now_ms()))
+			 on conflict (vote_id, participant_id) do update
+			   set choices = excluded.choices, seq = excluded.seq, updated_at = now()
+			 returning choices`,
 			[voteId, me.workshopId, me.id, JSON.stringify(choices), seq]
 		);
+		// Nothing returned: a newer ballot was kept. Read it in a statement of its own, which sees it
+		// even when it was committed while this one ran.
+		const kept = sent ?? (await myBallot(db, me, voteId));
 		if (!kept) throw new BallotRefusedError('This vote is closed.');
 		return { voteId, choices: kept.choices };
 	} catch (error) {
