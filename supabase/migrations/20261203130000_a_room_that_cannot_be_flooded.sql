@@ -53,6 +53,7 @@ create policy "participants read themselves, the screen and facilitators the roo
 create function app.max_participants() returns integer
 language sql immutable set search_path = ''
 as $$ select 5000 $$;
+revoke execute on function app.max_participants() from public;
 
 -- Joining: a workshop not ended, open for joining and not full. Each refusal has its own code, so
 -- the join page can say which.
