@@ -194,7 +194,7 @@ describe.each(engines)('a room that cannot be flooded on %s', (engine) => {
 			await live.subscribe(room.id, cysStream.subscriber);
 			await live.subscribe(room.id, screen.subscriber);
 			const before = (await snapshot(db, room.id, 'screen'))!;
-			expect(before.room.names).toEqual(['Cy', 'Bo the bot']);
+			expect(before.room!.names).toEqual(['Cy', 'Bo the bot']);
 
 			expect(await participants.remove(facilitator, bo.id)).toBe(true);
 			expect(await participants.remove(facilitator, bo.id)).toBe(false); // once
@@ -226,10 +226,10 @@ describe.each(engines)('a room that cannot be flooded on %s', (engine) => {
 			}
 			const screenView = (await snapshot(db, room.id, 'screen'))!;
 			expect(screenView.room).toMatchObject({ joined: 1, names: ['Cy'], moodCounts: [0, 0, 0, 1, 0] });
-			expect(screenView.room.moodLines.map((line) => line.line)).toEqual(['Heard']);
+			expect(screenView.room!.moodLines.map((line) => line.line)).toEqual(['Heard']);
 			expect(screenView.vision.phrases).toEqual([{ text: 'warmth', count: 1 }]);
 			const panel = (await snapshot(db, room.id, 'facilitator'))!;
-			expect(panel.room.people).toEqual([{ id: cy.id, name: 'Cy' }]);
+			expect(panel.room!.people).toEqual([{ id: cy.id, name: 'Cy' }]);
 			// The facilitator still reads Bo's story, hidden, and could show it again.
 			expect(panel.stories.find((card) => card.id === bosStory)).toMatchObject({ hidden: true });
 			const [fixes] = await db.query<{ n: number }>(
