@@ -24,6 +24,8 @@ export interface WorkshopState {
 	stage: Stage;
 	prompt: string;
 	postingLocked: boolean;
+	/** The facilitator closed joining: new phones are refused, those in are unaffected. */
+	joiningClosed: boolean;
 	hiddenUntilReveal: boolean;
 	timer: Timer;
 	/** The story wall on the screen: paused by the facilitator, and how many pages they stepped it. */
@@ -45,6 +47,8 @@ export interface RoomState {
 	connected: number;
 	/** Newest first; display names only for those who gave one. */
 	names: string[];
+	/** Who is in the room, newest first, at most PEOPLE_LISTED (facilitator only, to remove someone). */
+	people: Person[];
 	ready: number;
 	/** Count of moods by score, index 0 = score 1. */
 	moodCounts: number[];
@@ -52,6 +56,12 @@ export interface RoomState {
 	moodLines: MoodLine[];
 	/** What the closing slide counts: from Wrap-up on, and once the workshop has ended; else null. */
 	closing: ClosingState | null;
+}
+
+/** Someone in the room, as the facilitator's list of people shows them (null: no name given). */
+export interface Person {
+	id: string;
+	name: string | null;
 }
 
 /** How much the room made, and what it chose, for the closing slide. */
@@ -228,6 +238,7 @@ export interface StreamEnded {
 }
 
 export const NAMES_SHOWN = 60;
+export const PEOPLE_LISTED = 200;
 export const MOOD_LINES_SHOWN = 40;
 /**
  * Newest first, at most this many stories: a phone's wall is for reading the latest; the screen

@@ -6,6 +6,7 @@ import { engines, freshDatabase } from '../setup/databases';
 // Tables that hold secrets: RLS on, no policies, no grants — only the owner connection reads them.
 const SECRET_TABLES = [
 	'credentials',
+	'join_throttles',
 	'participant_secrets',
 	'password_resets',
 	'sessions',

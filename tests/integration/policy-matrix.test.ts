@@ -195,6 +195,7 @@ const MATRIX: Record<string, TableRules> = {
 	participant_secrets: secret('token_hash'),
 	sessions: secret('expires_at'),
 	sign_in_throttles: secret('attempts'),
+	join_throttles: secret('failures'),
 	password_resets: secret('expires_at')
 };
 
@@ -484,6 +485,7 @@ async function seed(
 		[randomBytes(32).toString('hex'), w.leader]
 	);
 	await db.query(`insert into sign_in_throttles (key) values ('account:someone@example.com')`, []);
+	await db.query(`insert into join_throttles (address) values ('10.0.0.1')`, []);
 	await db.query(`insert into password_resets (token_hash, user_id, created_by) values ($1, $2, $3)`, [
 		randomBytes(32).toString('hex'),
 		w.leader,
@@ -515,6 +517,7 @@ async function targetOf(
 		sessions: ['user_id = $1', w.leader],
 		participant_secrets: ['participant_id = $1', w.author],
 		sign_in_throttles: ['true or $1::text is null', null],
+		join_throttles: ['true or $1::text is null', null],
 		password_resets: ['user_id = $1', w.leader]
 	};
 	const [condition, value] = scope[table] ?? ['workshop_id = $1', w.workshopId];

@@ -61,3 +61,16 @@ export async function refusedWhenClosed<T>(
 		throw error;
 	}
 }
+
+/**
+ * Why the database refused a post as over a phone's posting limits (`app.limit_posting`: so many a
+ * minute, so many in the workshop), in words for the phone; null for any other error. A person
+ * never meets these; a script does.
+ */
+export function overPostingLimit(error: unknown): string | null {
+	const { code, message, detail } = error as { code?: string; message?: string; detail?: string };
+	if (code !== 'CX429') return null;
+	if (message === 'posting_rate')
+		return `That is more than ${detail} posts a minute from one phone. Wait a minute, then send it again: what you wrote is kept.`;
+	return `This phone has posted ${detail} of these already, as many as one phone may in a workshop.`;
+}

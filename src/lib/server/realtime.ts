@@ -63,7 +63,7 @@ export const ACCESS_ENDED: Record<Audience, string> = {
 	screen:
 		'This screen can no longer show the workshop: its screen link was turned off, or the access it was opened with has ended. Ask the facilitator for a new screen link.',
 	facilitator: 'You no longer facilitate this workshop, so its live updates have stopped.',
-	participant: 'You are no longer part of this workshop.'
+	participant: 'You were removed from this workshop.'
 };
 
 export function sseEvent(

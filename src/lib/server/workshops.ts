@@ -155,6 +155,11 @@ export function setPostingLocked(db: Handle, workshopId: string, locked: boolean
 	return drive(db, workshopId, `posting_locked = $2`, [locked]);
 }
 
+/** Closes (or reopens) joining: phones already in are unaffected. */
+export function setJoiningClosed(db: Handle, workshopId: string, closed: boolean): Promise<boolean> {
+	return drive(db, workshopId, `joining_closed = $2`, [closed]);
+}
+
 export function setHiddenUntilReveal(db: Handle, workshopId: string, hidden: boolean): Promise<boolean> {
 	return drive(db, workshopId, `hidden_until_reveal = $2`, [hidden]);
 }
@@ -228,13 +233,18 @@ export async function forScreenLink(db: Database, joinCode: string, token: strin
 	return row?.id ?? null;
 }
 
-/** What the join page may show to anyone holding the code. */
-export async function preview(
-	db: Handle,
-	joinCode: string
-): Promise<{ title: string; teamName: string | null; status: string } | null> {
-	const [row] = await db.query<{ title: string; teamName: string | null; status: string }>(
-		`select title, team_name as "teamName", status from app.workshop_preview($1)`,
+export interface Preview {
+	title: string;
+	teamName: string | null;
+	status: string;
+	joiningClosed: boolean;
+}
+
+/** What the join page may show to anyone holding the code; null for an unknown or ended workshop. */
+export async function preview(db: Handle, joinCode: string): Promise<Preview | null> {
+	const [row] = await db.query<Preview>(
+		`select title, team_name as "teamName", status, joining_closed as "joiningClosed"
+		 from app.workshop_preview($1)`,
 		[joinCode]
 	);
 	return row ?? null;

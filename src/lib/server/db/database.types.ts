@@ -59,6 +59,7 @@ export type Database = {
 					total: number;
 				}[];
 			};
+			max_participants: { Args: Record<PropertyKey, never>; Returns: number };
 			may_post: { Args: { stage: string; workshop: string }; Returns: boolean };
 			merge_obstacles: { Args: { p_from: string; p_into: string }; Returns: boolean };
 			moderates: { Args: { workshop: string }; Returns: boolean };
@@ -77,6 +78,7 @@ export type Database = {
 					merged: boolean;
 				}[];
 			};
+			remove_participant: { Args: { participant: string }; Returns: boolean };
 			sees_result: { Args: { vote: string }; Returns: boolean };
 			sees_workshop: { Args: { workshop: string }; Returns: boolean };
 			shares_org: { Args: { other: string }; Returns: boolean };
@@ -101,6 +103,7 @@ export type Database = {
 			workshop_preview: {
 				Args: { p_join_code: string };
 				Returns: {
+					joining_closed: boolean;
 					status: string;
 					team_name: string;
 					title: string;
@@ -367,6 +370,31 @@ export type Database = {
 					}
 				];
 			};
+			join_throttles: {
+				Row: {
+					address: string;
+					failures: number;
+					known_codes: string[];
+					updated_at: string;
+					window_ends_at: string;
+				};
+				ComputedFields: never;
+				Insert: {
+					address: string;
+					failures?: number;
+					known_codes?: string[];
+					updated_at?: string;
+					window_ends_at?: string;
+				};
+				Update: {
+					address?: string;
+					failures?: number;
+					known_codes?: string[];
+					updated_at?: string;
+					window_ends_at?: string;
+				};
+				Relationships: [];
+			};
 			memberships: {
 				Row: {
 					created_at: string;
@@ -565,6 +593,7 @@ export type Database = {
 					id: string;
 					joined_at: string;
 					last_seen_at: string;
+					removed_at: string | null;
 					workshop_id: string;
 				};
 				ComputedFields: never;
@@ -574,6 +603,7 @@ export type Database = {
 					id?: string;
 					joined_at?: string;
 					last_seen_at?: string;
+					removed_at?: string | null;
 					workshop_id: string;
 				};
 				Update: {
@@ -582,6 +612,7 @@ export type Database = {
 					id?: string;
 					joined_at?: string;
 					last_seen_at?: string;
+					removed_at?: string | null;
 					workshop_id?: string;
 				};
 				Relationships: [
@@ -1286,6 +1317,7 @@ export type Database = {
 					hidden_until_reveal: boolean;
 					id: string;
 					join_code: string;
+					joining_closed: boolean;
 					org_id: string;
 					posting_locked: boolean;
 					rallying_cry_id: string | null;
@@ -1311,6 +1343,7 @@ export type Database = {
 					hidden_until_reveal?: boolean;
 					id?: string;
 					join_code: string;
+					joining_closed?: boolean;
 					org_id: string;
 					posting_locked?: boolean;
 					rallying_cry_id?: string | null;
@@ -1335,6 +1368,7 @@ export type Database = {
 					hidden_until_reveal?: boolean;
 					id?: string;
 					join_code?: string;
+					joining_closed?: boolean;
 					org_id?: string;
 					posting_locked?: boolean;
 					rallying_cry_id?: string | null;

@@ -14,7 +14,7 @@ import { parseBallot } from './ballotForm';
 import * as votes from '../votes';
 import * as workshops from '../workshops';
 import type { MyBallot } from '$lib/ballot';
-import { PAUSED_REASON, PostingClosedError } from '../posting';
+import { overPostingLimit, PAUSED_REASON, PostingClosedError } from '../posting';
 
 /** A phone in a workshop: the participant it is, and database access as that participant. */
 export interface Phone {
@@ -99,8 +99,8 @@ export interface PhoneForm<Input, Answer extends Record<string, unknown>> {
 /**
  * A phone's form action: the phone asking (else to the join page), its form checked (400 with the
  * words for each field), then `run` as the participant. A stage closed for posting, or one of
- * `refusals`, is answered 409 beside the form's button; every refusal carries what was sent back,
- * so nothing typed is lost.
+ * `refusals`, is answered 409 beside the form's button, a post over the phone's posting limits 429;
+ * every refusal carries what was sent back, so nothing typed is lost.
  */
 export function phoneAction<Input, Answer extends Record<string, unknown>>(spec: PhoneForm<Input, Answer>) {
 	return async (event: RequestEvent) => {
@@ -112,6 +112,8 @@ export function phoneAction<Input, Answer extends Record<string, unknown>>(spec:
 			return await spec.run(db, participant, parsed.data);
 		} catch (err) {
 			if (err instanceof PostingClosedError) return refuseClosed(spec.form, err, formValues(form));
+			const overLimit = overPostingLimit(err);
+			if (overLimit) return refuse(spec.form, 429, { form: overLimit }, formValues(form));
 			if (spec.refusals?.some((refusal) => err instanceof refusal)) {
 				return refuse(spec.form, 409, { form: (err as Error).message }, formValues(form));
 			}

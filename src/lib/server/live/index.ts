@@ -99,6 +99,7 @@ const ROOM_FIELDS: Record<keyof RoomState, true> = {
 	joined: true,
 	connected: true,
 	names: true,
+	people: true,
 	ready: true,
 	moodCounts: true,
 	moodLines: true,

@@ -1,7 +1,8 @@
 // Who is in the room, for the screen and the facilitator (the participants policy lets no phone
-// read the others): how many joined (and are connected, which only the facilitator is shown), the
-// newest names for the lobby, and how many are ready to move on.
-import { NAMES_SHOWN } from '$lib/live';
+// read the others, and no view those removed): how many joined (and are connected, which only the
+// facilitator is shown), the newest names for the lobby, the people the facilitator may remove,
+// and how many are ready to move on.
+import { NAMES_SHOWN, PEOPLE_LISTED, type Person } from '$lib/live';
 import type { Handle } from '../db';
 import { ROOM_AUDIENCES, rereadFor, type LiveFeature, type LiveRead, type SnapshotPart } from './feature';
 
@@ -24,19 +25,32 @@ export async function connectedCount(db: Handle, workshopId: string): Promise<nu
 	return row?.n ?? 0;
 }
 
+/** The facilitator's list of people (newest first) when parameter `isFacilitator` is true, else []. */
+const people = (isFacilitator: string, limit: string) =>
+	`(select coalesce(json_agg(json_build_object('id', p.id, 'name', p.display_name)), '[]')
+	  from (select id, display_name from participants where workshop_id = $1 and ${isFacilitator}
+	        order by joined_at desc limit ${limit}) p)`;
+
 /** The whole room in one statement: it is read again on every workshop change, for two audiences. */
 async function presence({ db, workshopId, audience }: LiveRead): Promise<SnapshotPart> {
-	const [room] = await db.query<{ joined: number; connected: number | null; names: string[]; ready: number }>(
+	const [room] = await db.query<{
+		joined: number;
+		connected: number | null;
+		names: string[];
+		people: Person[];
+		ready: number;
+	}>(
 		`select ${JOINED} as joined, case when $3 then ${CONNECTED} end as connected, ${READY} as ready,
 		        array(select display_name from participants where workshop_id = $1 and display_name is not null
-		              order by joined_at desc limit $4) as names`,
-		[workshopId, CONNECTED_WITHIN_SECONDS, audience === 'facilitator', NAMES_SHOWN]
+		              order by joined_at desc limit $4) as names, ${people('$3', '$5')} as people`,
+		[workshopId, CONNECTED_WITHIN_SECONDS, audience === 'facilitator', NAMES_SHOWN, PEOPLE_LISTED]
 	);
 	return {
 		room: {
 			joined: room?.joined ?? 0,
 			connected: room?.connected ?? 0,
 			names: room?.names ?? [],
+			people: room?.people ?? [],
 			ready: room?.ready ?? 0
 		}
 	};
@@ -50,12 +64,14 @@ export const presenceFeature = {
 		workshop: rereadFor(ROOM_AUDIENCES, presence),
 		joined: {
 			audiences: ROOM_AUDIENCES,
-			async read({ db, workshopId, change }) {
-				const [row] = await db.query<{ joined: number; name: string | null }>(
-					`select ${JOINED} as joined, (select display_name from participants where id = $2) as name`,
-					[workshopId, change.ref]
+			async read({ db, workshopId, change, audience }) {
+				const [row] = await db.query<{ joined: number; name: string | null; people: Person[] }>(
+					`select ${JOINED} as joined, (select display_name from participants where id = $2) as name,
+					        ${people('$3', '$4')} as people`,
+					[workshopId, change.ref, audience === 'facilitator', PEOPLE_LISTED]
 				);
-				return { room: { joined: row?.joined ?? 0 }, arrived: row?.name ?? null };
+				const listed = audience === 'facilitator' ? { people: row?.people ?? [] } : {};
+				return { room: { joined: row?.joined ?? 0, ...listed }, arrived: row?.name ?? null };
 			}
 		},
 		ready: {

@@ -15,6 +15,7 @@ interface WorkshopRow {
 	stage: Stage;
 	stage_settings: Record<string, { prompt?: string } | undefined>;
 	posting_locked: boolean;
+	joining_closed: boolean;
 	hidden_until_reveal: boolean;
 	timer_ends_at: Date | null;
 	timer_paused_ms: number | null;
@@ -30,7 +31,7 @@ export async function workshopState(
 ): Promise<{ version: number; workshop: WorkshopState } | null> {
 	const [row] = await db.query<WorkshopRow>(
 		`select title, team_name, join_code, app.workshop_locale(id) as locale, status, stage, stage_settings,
-		        posting_locked, hidden_until_reveal, timer_ends_at, timer_paused_ms, spotlight_story_id, wall_paused,
+		        posting_locked, joining_closed, hidden_until_reveal, timer_ends_at, timer_paused_ms, spotlight_story_id, wall_paused,
 		        wall_step, version
 		 from workshops where id = $1`,
 		[workshopId]
@@ -47,6 +48,7 @@ export async function workshopState(
 			stage: row.stage,
 			prompt: row.stage_settings[row.stage]?.prompt || stageInfo(row.stage).defaultPrompt,
 			postingLocked: row.posting_locked,
+			joiningClosed: row.joining_closed,
 			hiddenUntilReveal: row.hidden_until_reveal,
 			timer: { endsAt: row.timer_ends_at?.toISOString() ?? null, pausedMs: row.timer_paused_ms },
 			wall: { paused: row.wall_paused, step: row.wall_step },

@@ -7,6 +7,7 @@ import { joinUrl } from '$lib/server/http/joinLink';
 import { snapshot } from '$lib/server/live';
 import { system } from '$lib/server/db';
 import * as obstacles from '$lib/server/obstacles';
+import * as participants from '$lib/server/participants';
 import * as rallyingCries from '$lib/server/rallyingCries';
 import * as stories from '$lib/server/stories';
 import * as vision from '$lib/server/vision';
@@ -31,6 +32,11 @@ const Schemas = {
 		)
 	}),
 	lock: v.object({ locked: onOff }),
+	joining: v.object({ closed: onOff }),
+	remove: v.object({
+		id: v.pipe(v.string(), v.uuid('Choose who to remove.')),
+		confirm: v.literal('yes', 'Tick the box to confirm.')
+	}),
 	wall: v.object({ action: v.picklist(workshops.WALL_ACTIONS, 'Unknown wall action.') }),
 	hide: v.object({ hidden: onOff }),
 	end: v.object({ confirm: v.literal('yes', 'Tick the box to confirm.') }),
@@ -184,6 +190,11 @@ export const actions: Actions = {
 		control(event, 'lock', (id, input) =>
 			workshops.setPostingLocked(event.locals.db, id, input.locked === 'on')
 		),
+	joining: (event) =>
+		control(event, 'joining', (id, input) =>
+			workshops.setJoiningClosed(event.locals.db, id, input.closed === 'on')
+		),
+	remove: (event) => control(event, 'remove', (_, input) => participants.remove(event.locals.db, input.id)),
 	hide: (event) =>
 		control(event, 'hide', (id, input) =>
 			workshops.setHiddenUntilReveal(event.locals.db, id, input.hidden === 'on')
