@@ -58,6 +58,8 @@ const ACTIONS: Record<string, Record<string, string[]>> = {
 		prompt: ['stage', 'prompt'],
 		timer: ['action', 'minutes'],
 		lock: ['locked'],
+		joining: ['closed'],
+		remove: ['id', 'confirm'],
 		hide: ['hidden'],
 		end: ['confirm'],
 		moderate: ['id', 'hidden'],
@@ -215,7 +217,7 @@ const ID_FIELDS = new Set([
 ]);
 const knownIds = new Set<string>([UUID]);
 const MISSING = '\u0000missing';
-const ON_FIELDS = new Set(['anonymous', 'carry', 'stack', 'locked', 'hidden']);
+const ON_FIELDS = new Set(['anonymous', 'carry', 'stack', 'locked', 'hidden', 'closed']);
 
 function goodValue(field: string): fc.Arbitrary<string> {
 	if (GOOD[field]) return GOOD[field]();
