@@ -374,7 +374,10 @@ async function stageChange(url, session, options, seen, watchers) {
  */
 async function posting(url, pid, options, phones) {
 	phase = 'posting moods';
-	log(`posting ${options.rate}/s for ${options.seconds} s (${options.posts} form posts + page data reload)…`);
+	log(
+		`posting ${options.rate}/s for ${options.seconds} s (${options.posts} form posts` +
+			`${options.reload ? ' + page data reload' : ''})…`
+	);
 	const dbCpu = () =>
 		options.engine === 'postgres' ? databaseCpu(options.pgUrl, PG_DATABASE) : Promise.resolve(null);
 	const loopDelay = monitorEventLoopDelay({ resolution: 10 });
