@@ -189,13 +189,16 @@ export class LiveHub {
 			// Only the audiences someone here watches as are read: no panel open, no facilitator delta.
 			const watchedAs = new Set([...watched.subscribers].map((subscriber) => subscriber.audience));
 			const watching = AUDIENCES.filter((audience) => watchedAs.has(audience));
-			// The audiences' reads are asked for at once: on PostgreSQL they run side by side on the
-			// pool (each is a few round trips, and one announcement after another waits for them); PGlite
-			// runs them in turn. Each audience's delta leaves as soon as it and those before it are read.
-			const reads = watching.map((audience) => deltaFor(this.db, workshopId, change, audience));
-			for (const pending of reads) void pending.catch(() => {}); // the first failure is thrown below
+			// On PostgreSQL the audiences' reads run side by side on the pool (each is a few round trips,
+			// and one announcement after another waits for them). PGlite runs one at a time: there each
+			// audience's delta leaves as soon as it is read, so phones do not wait for the screen's.
+			const reads =
+				this.db.engine === 'postgres'
+					? watching.map((audience) => deltaFor(this.db, workshopId, change, audience))
+					: null;
+			for (const pending of reads ?? []) void pending.catch(() => {}); // the first failure is thrown below
 			for (const [i, audience] of watching.entries()) {
-				const delta = await reads[i];
+				const delta = await (reads?.[i] ?? deltaFor(this.db, workshopId, change, audience));
 				if (!delta) return; // the workshop is gone
 				const chunk = this.outgoing(workshopId, watched, audience, delta);
 				if (!chunk) continue;
