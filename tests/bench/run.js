@@ -5,11 +5,16 @@
 // spent. Then it weighs the participant page's JavaScript in Chromium.
 //
 //   node tests/bench/run.js [--phones 500] [--engine pglite|postgres] [--rate 50] [--seconds 20]
-//                           [--no-build | --build] [--posts json|html] [--timeout 300]
+//                           [--no-build | --build] [--posts json|html] [--reload] [--timeout 300]
 //   node tests/bench/run.js --library [--engine pglite|postgres] [--stories 100000] [--requests N]
 //                           [--concurrency 1] [--no-build | --build] [--timeout 900]
 //   node tests/bench/run.js --votes [--phones 500] [--engine pglite|postgres] [--seconds 10]
 //                           [--method single|ranked] [--reload] [--pooled] [--no-build | --build]
+//   node tests/bench/run.js --faults [--phones 500] [--engine pglite|postgres] [--seconds 20] [--rate 50]
+//
+// With --faults phones post stories, then change their ballots, while streams drop (one phone in
+// ten at random, then all at once) and the server restarts on SIGTERM mid-vote; then the database
+// is read to check every acknowledged story and ballot. See faults.js.
 //
 // With --library it benchmarks the story library instead: generated stories (--stories 100000),
 // then searches and filters through GET /library and the CSV export as the demo leader
@@ -24,7 +29,7 @@
 // and re-creates the database cx_bench on it, and drops it at the end.
 //
 // The last lines of output are one JSON object each ({"bench":"live",…} and {"bench":"page-js",…};
-// {"bench":"library",…} with --library, {"bench":"votes",…} with --votes).
+// {"bench":"library",…} with --library, {"bench":"votes",…} with --votes, {"bench":"faults",…} with --faults).
 // Exit code: 0 all good; 3 finished, but with lost events, failed or lost posts, or phones that
 // could not connect (library: requests not answered 200, or an endpoint missing; votes: failed
 // votes, ballots lost or double-counted, phones that missed the reveal); 1 crashed or timed out.
