@@ -4,6 +4,8 @@
 // Here each request is stamped with its connection's real protocol, overwriting anything the
 // client sent. Behind a reverse proxy, set ORIGIN or PROTOCOL_HEADER and this steps aside.
 import http from 'node:http';
+import zlib from 'node:zlib';
+import compression from 'compression';
 
 const PROTOCOL_HEADER = 'x-cx-connection-protocol';
 const stamp = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
@@ -13,6 +15,18 @@ if (stamp) process.env.PROTOCOL_HEADER = PROTOCOL_HEADER;
 // (Imported by URL so the type checker does not wander into the build output.)
 const handlerUrl = new URL('../build/handler.js', import.meta.url).href;
 const { handler } = await import(handlerUrl);
+
+// Pages, page data, form answers, JSON and exports go out gzip or brotli, as the client accepts (a
+// phone on venue Wi-Fi waits for bytes). Live streams never: a compressor holds what it is given until
+// it has enough, and an event must leave at once. Each write is flushed, so SvelteKit's streamed
+// promises still arrive as they resolve. Static files come precompressed (adapter-node's precompress).
+const compress = compression({
+	filter: (req, res) =>
+		!String(res.getHeader('content-type') ?? '').startsWith('text/event-stream') &&
+		compression.filter(req, res),
+	flush: zlib.constants.Z_SYNC_FLUSH,
+	brotli: { flush: zlib.constants.BROTLI_OPERATION_FLUSH }
+});
 
 /** Requests being answered (live streams included), so a shutdown can wait for them. */
 let answering = 0;
@@ -33,7 +47,8 @@ const server = http.createServer((req, res) => {
 		if (answering === 0) onIdle();
 	});
 	if (stamp) req.headers[PROTOCOL_HEADER] = 'http';
-	handler(req, res);
+	// compression is typed for Express; it only uses what node:http's request and response have.
+	compress(/** @type {never} */ (req), /** @type {never} */ (res), () => handler(req, res));
 });
 
 const host = process.env.HOST || '0.0.0.0';

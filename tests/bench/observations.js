@@ -127,15 +127,23 @@ export class Observations {
 			}
 		}
 		const unseen = accepted.filter((post) => !this.screenLines.has(post.line));
-		const superseded = unseen.filter((post) => (newestShown.get(post.phone) ?? -1) > post.k).length;
+		const superseded = unseen.filter((post) => (newestShown.get(post.phone) ?? -1) > post.k);
+		// The person whose line was superseded waited until their newer line showed: that counts too,
+		// or a server whose queue outlasts a phone's next post would hide its slowest taps.
+		for (const post of superseded) {
+			const later = accepted
+				.filter((other) => other.phone === post.phone && other.k > post.k)
+				.flatMap((other) => this.screenLines.get(other.line)?.t ?? []);
+			if (later.length) tap.push(Math.min(...later) - post.tSent);
+		}
 		return {
 			screen: summarize(screen),
 			phone: summarize(phone),
 			all: summarize([...screen, ...phone]),
 			tap: summarize(tap),
 			fanOut: summarize(fanOut),
-			superseded,
-			lostPosts: unseen.length - superseded
+			superseded: superseded.length,
+			lostPosts: unseen.length - superseded.length
 		};
 	}
 }

@@ -1,4 +1,5 @@
 // The bench's output: a human-readable summary, then one JSON object per line for machines.
+import { availableParallelism } from 'node:os';
 import { describeSamples, hrefOf } from './library.js';
 import { describe, round, summarize } from './stats.js';
 
@@ -516,4 +517,131 @@ export function printVotes(f) {
 	out('other processes', `${Math.round(f.cpu.othersCpuPct)} % of one core (${f.cpu.cores} cores)${busy}`);
 	if (f.stderr.length)
 		out('server stderr', `${f.stderr.length} lines; first ones:\n  ${f.stderr.slice(0, 10).join('\n  ')}`);
+}
+
+/**
+ * @typedef {object} FaultsFacts
+ * @property {import('./run.js').Options} options
+ * @property {number} connected
+ * @property {import('./faults.js').StorySent[]} stories
+ * @property {import('./faults.js').BallotSent[]} ballots
+ * @property {ReturnType<import('./faults.js').checkStored>} checked
+ * @property {{ kind: string, at: number, backAt: number, downMs?: number,
+ *   exit?: { code: number | null, signal: string | null },
+ *   phones: ReturnType<import('./faults.js').convergence>,
+ *   screen: ReturnType<import('./faults.js').convergence> }[]} faults
+ * @property {import('./stats.js').Summary} reconnectMs a dropped stream → its new snapshot (the 2 s retry included)
+ * @property {number} randomDropCount
+ * @property {number} streamRefusals reconnects answered with something other than a stream
+ * @property {number} connections every stream connection that got its snapshot
+ * @property {number} lost versions missing within a connection
+ * @property {number} deltasBeforeSnapshot
+ * @property {number} behind phones not at the final version once the room was quiet
+ * @property {number} finalVersion
+ * @property {[number, number]} load the machine's 1-minute load average before and after
+ * @property {string[]} stderr
+ */
+
+/** @param {FaultsFacts} f */
+export function faultsLine(f) {
+	const acts = [...f.stories, ...f.ballots].map((x) => x.acted);
+	const mass = f.faults.find((x) => x.kind === 'mass disconnect');
+	const restart = f.faults.find((x) => x.kind === 'restart');
+	const c = f.checked;
+	return {
+		bench: 'faults',
+		engine: f.options.engine,
+		phones: f.options.phones,
+		connected: f.connected,
+		rate: f.options.rate,
+		seconds: f.options.seconds,
+		stories_sent: f.stories.length,
+		stories_acknowledged: c.storiesAcknowledged,
+		stories_missing: c.storiesMissing,
+		stories_duplicated: c.storiesDuplicated,
+		stories_wrong: c.storiesWrong,
+		stories_unknown: c.storiesUnknown,
+		stories_stored_unacknowledged: c.storedUnacknowledged,
+		ballots_sent: f.ballots.length,
+		ballots_acknowledged: f.ballots.filter((b) => b.acted.ok).length,
+		phones_voted: c.phonesVoted,
+		ballots_wrong: c.ballotsWrong,
+		ballots_missing: c.ballotsMissing,
+		ballots_ambiguous: c.ballotsAmbiguous,
+		refused: acts.filter((a) => a.refused).length,
+		gave_up: acts.filter((a) => !a.ok && !a.refused).length,
+		resent_after_no_answer: acts.filter((a) => a.attempts > 1).length,
+		ack_p95_ms: summarize(acts.filter((a) => a.ok).map((a) => a.tAck - a.tSent)).p95,
+		ack_max_ms: summarize(acts.filter((a) => a.ok).map((a) => a.tAck - a.tSent)).max,
+		random_reconnects: f.randomDropCount,
+		reconnect_p95_ms: f.reconnectMs.p95,
+		mass_converge_p95_ms: mass?.phones.p95 ?? null,
+		mass_converge_max_ms: mass?.phones.max ?? null,
+		mass_over_2s: mass?.phones.over2s ?? null,
+		restart_exit_code: restart?.exit?.code ?? null,
+		restart_down_ms: restart?.downMs === undefined ? null : round(restart.downMs),
+		restart_converge_p95_ms: restart?.phones.p95 ?? null,
+		restart_converge_max_ms: restart?.phones.max ?? null,
+		restart_over_2s: restart?.phones.over2s ?? null,
+		restart_screen_ms: restart?.screen.max ?? null,
+		converged_within_2s: f.faults.every((x) => x.phones.over2s === 0 && x.screen.over2s === 0),
+		stream_refusals: f.streamRefusals,
+		connections: f.connections,
+		lost: f.lost,
+		deltas_before_snapshot: f.deltasBeforeSnapshot,
+		phones_behind: f.behind,
+		final_version: f.finalVersion,
+		load_before: round(f.load[0]),
+		load_after: round(f.load[1]),
+		server_stderr_lines: f.stderr.length
+	};
+}
+
+/** @param {FaultsFacts} f */
+export function printFaults(f) {
+	const l = faultsLine(f);
+	const out = (/** @type {string} */ label, /** @type {string} */ text) =>
+		console.log(`${label.padEnd(17)}${text}`);
+	console.log(`\n=== faults: ${f.options.engine}, ${f.connected}/${f.options.phones} phones ===`);
+	out(
+		'stories',
+		`${l.stories_acknowledged}/${l.stories_sent} acknowledged; in the database: ${l.stories_missing} missing, ` +
+			`${l.stories_duplicated} stored twice, ${l.stories_wrong} wrong, ${l.stories_unknown} unknown ` +
+			`(${l.stories_stored_unacknowledged} stored whose answer was lost)`
+	);
+	out(
+		'ballots',
+		`${l.ballots_acknowledged}/${l.ballots_sent} acknowledged from ${l.phones_voted} phones; in the database: ` +
+			`${l.ballots_wrong} not the last acknowledged choice, ${l.ballots_missing} missing ` +
+			`(${l.ballots_ambiguous} phones with a later unacknowledged ballot)`
+	);
+	for (const example of f.checked.examples) out('', example);
+	out(
+		'requests',
+		`${l.resent_after_no_answer} sent again after no answer in 2 s, ${l.refused} refused, ${l.gave_up} given up; ` +
+			`sent → acknowledged p95 ${l.ack_p95_ms} ms, max ${l.ack_max_ms} ms`
+	);
+	const errors = [...f.stories, ...f.ballots].flatMap((x) => x.acted.errors);
+	for (const [reason, n] of countBy(errors).slice(0, 5)) out('', `${n} × ${reason}`);
+	out(
+		'random drops',
+		`${l.random_reconnects} phones; drop → new snapshot ${describe(f.reconnectMs)} (2 s retry included)`
+	);
+	for (const fault of f.faults) {
+		const what =
+			fault.kind === 'restart'
+				? `${fault.kind} (exit ${fault.exit?.code}, back ${round(fault.downMs ?? 0)} ms after SIGTERM)`
+				: fault.kind;
+		out(what.slice(0, 16), '');
+		if (fault.kind === 'restart') out('', what);
+		out('  phones', `${describe(fault.phones)} after the server was back; ${fault.phones.over2s} over 2 s`);
+		out('  screen', `${describe(fault.screen)}`);
+	}
+	out(
+		'streams',
+		`${l.connections} connections, ${l.stream_refusals} reconnects refused (retried), ${l.lost} versions lost`
+	);
+	out('converged', `${l.phones_behind} phones not at the final version ${l.final_version} once quiet`);
+	out('machine', `load average ${l.load_before} → ${l.load_after} (${availableParallelism()} cores)`);
+	for (const line of f.stderr.slice(0, 5)) out('server stderr', line);
 }

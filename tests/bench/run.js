@@ -5,11 +5,16 @@
 // spent. Then it weighs the participant page's JavaScript in Chromium.
 //
 //   node tests/bench/run.js [--phones 500] [--engine pglite|postgres] [--rate 50] [--seconds 20]
-//                           [--no-build | --build] [--posts json|html] [--timeout 300]
+//                           [--no-build | --build] [--posts json|html] [--reload] [--timeout 300]
 //   node tests/bench/run.js --library [--engine pglite|postgres] [--stories 100000] [--requests N]
 //                           [--concurrency 1] [--no-build | --build] [--timeout 900]
 //   node tests/bench/run.js --votes [--phones 500] [--engine pglite|postgres] [--seconds 10]
 //                           [--method single|ranked] [--reload] [--pooled] [--no-build | --build]
+//   node tests/bench/run.js --faults [--phones 500] [--engine pglite|postgres] [--seconds 20] [--rate 50]
+//
+// With --faults phones post stories, then change their ballots, while streams drop (one phone in
+// ten at random, then all at once) and the server restarts on SIGTERM mid-vote; then the database
+// is read to check every acknowledged story and ballot. See faults.js.
 //
 // With --library it benchmarks the story library instead: generated stories (--stories 100000),
 // then searches and filters through GET /library and the CSV export as the demo leader
@@ -24,15 +29,26 @@
 // and re-creates the database cx_bench on it, and drops it at the end.
 //
 // The last lines of output are one JSON object each ({"bench":"live",…} and {"bench":"page-js",…};
-// {"bench":"library",…} with --library, {"bench":"votes",…} with --votes).
+// {"bench":"library",…} with --library, {"bench":"votes",…} with --votes, {"bench":"faults",…} with --faults).
 // Exit code: 0 all good; 3 finished, but with lost events, failed or lost posts, or phones that
 // could not connect (library: requests not answered 200, or an endpoint missing; votes: failed
 // votes, ballots lost or double-counted, phones that missed the reveal); 1 crashed or timed out.
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os, { availableParallelism } from 'node:os';
+import path from 'node:path';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import {
+	RETRY_MS,
+	ReconnectingStream,
+	SETTLE_MS,
+	castBallot,
+	checkStored,
+	convergence,
+	postStory
+} from './faults.js';
 import { agent, resent } from './http.js';
 import {
 	libraryQueries,
@@ -49,8 +65,10 @@ import {
 import { Observations } from './observations.js';
 import { CHROMIUM, measurePageJs } from './pageJs.js';
 import {
+	faultsLine,
 	libraryLine,
 	liveLine,
+	printFaults,
 	printLibrary,
 	printLive,
 	printPageJs,
@@ -62,6 +80,7 @@ import {
 	buildIsStale,
 	databaseCpu,
 	dropPostgresDatabase,
+	freePort,
 	freshPostgresDatabase,
 	openFilesLimit,
 	processStats,
@@ -129,6 +148,8 @@ const COUNT_TIMEOUT_MS = 60_000;
  *   a full page reload, or an older client, does)
  * @property {boolean} pooled votes: ballots share the bench's keep-alive pool instead of each phone
  *   opening its own connection
+ * @property {boolean} faults phones post stories and change ballots while streams drop and the server
+ *   restarts; then the database is checked
  */
 
 const started = performance.now();
@@ -180,7 +201,8 @@ function readOptions() {
 			votes: { type: 'boolean', default: false },
 			method: { type: 'string', default: 'single' },
 			reload: { type: 'boolean', default: false },
-			pooled: { type: 'boolean', default: false }
+			pooled: { type: 'boolean', default: false },
+			faults: { type: 'boolean', default: false }
 		}
 	});
 	const positive = (/** @type {string} */ name, /** @type {string} */ raw) => {
@@ -214,7 +236,8 @@ function readOptions() {
 		votes: values.votes,
 		method: values.method,
 		reload: values.reload,
-		pooled: values.pooled
+		pooled: values.pooled,
+		faults: values.faults
 	};
 }
 
@@ -356,7 +379,10 @@ async function stageChange(url, session, options, seen, watchers) {
  */
 async function posting(url, pid, options, phones) {
 	phase = 'posting moods';
-	log(`posting ${options.rate}/s for ${options.seconds} s (${options.posts} form posts + page data reload)…`);
+	log(
+		`posting ${options.rate}/s for ${options.seconds} s (${options.posts} form posts` +
+			`${options.reload ? ' + page data reload' : ''})…`
+	);
 	const dbCpu = () =>
 		options.engine === 'postgres' ? databaseCpu(options.pgUrl, PG_DATABASE) : Promise.resolve(null);
 	const loopDelay = monitorEventLoopDelay({ resolution: 10 });
@@ -859,6 +885,294 @@ async function votesBench(options) {
 	return measureVotes((await startApp(options)).server, options);
 }
 
+// Faults (--faults) ---------------------------------------------------------------------------------
+
+/**
+ * Where the app runs, kept across a restart: the same port, and the same database (PostgreSQL) or
+ * data directory (PGlite).
+ * @param {Options} options
+ */
+async function faultsPlace(options) {
+	/** @type {{ port: number, databaseUrl?: string, dataDir?: string }} */
+	const place = { port: await freePort() };
+	if (options.engine === 'postgres') {
+		place.databaseUrl = await freshPostgresDatabase(options.pgUrl, PG_DATABASE);
+		cleanups.push(() => dropPostgresDatabase(options.pgUrl, PG_DATABASE));
+	} else {
+		const dataDir = await mkdtemp(path.join(os.tmpdir(), 'cx-bench-faults-'));
+		place.dataDir = dataDir;
+		cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+	}
+	return place;
+}
+
+/**
+ * Open loop, as the live bench's moods: action k is due at start + k/rate s, from phone k mod N; a
+ * phone does one thing at a time (its next waits for its last to be acknowledged or given up).
+ * @template T
+ * @param {import('./workshop.js').Phone[]} phones
+ * @param {number} total
+ * @param {number} rate
+ * @param {(phone: import('./workshop.js').Phone, k: number) => Promise<T>} act
+ * @returns {Promise<T[]>}
+ */
+async function openLoop(phones, total, rate, act) {
+	/** @type {Map<number, Promise<unknown>>} */
+	const busy = new Map();
+	/** @type {Promise<T>[]} */
+	const done = [];
+	const start = performance.now();
+	for (let k = 0; k < total; k++) {
+		const wait = start + (k * 1000) / rate - performance.now();
+		if (wait > 1) await sleep(wait);
+		const phone = phones[k % phones.length];
+		if (!phone) continue;
+		const next = (busy.get(phone.index) ?? Promise.resolve()).then(() => act(phone, k));
+		busy.set(phone.index, next);
+		done.push(next);
+	}
+	return Promise.all(done);
+}
+
+/**
+ * Reads what the database holds of the run, as its owner: stories by idempotency key, each phone's
+ * ballot. PGlite: the app must have stopped (one process per data directory).
+ * @param {{ databaseUrl?: string, dataDir?: string }} place
+ * @param {string} voteId
+ */
+async function storedByTheRun(place, voteId) {
+	const db = place.databaseUrl
+		? await openPostgres(place.databaseUrl)
+		: await openPglite(place.dataDir ?? '');
+	try {
+		const stories = /** @type {{ key: string, title: string, n: number }[]} */ (
+			await db.query(
+				`select idempotency_key::text as key, min(title) as title, count(*)::int as n
+				 from cx.stories where title like 'Faults %' group by idempotency_key`
+			)
+		);
+		const rows = /** @type {{ name: string, choice: string, seq: string }[]} */ (
+			await db.query(
+				`select p.display_name as name, b.choices->>0 as choice, b.seq::text as seq
+				 from cx.ballots b join cx.participants p on p.id = b.participant_id where b.vote_id = $1`,
+				[voteId]
+			)
+		);
+		/** @type {Map<number, { choice: string, seq: number }>} */
+		const ballots = new Map();
+		for (const row of rows) {
+			const index = Number(/^Phone (\d+)$/.exec(row.name)?.[1]);
+			if (index) ballots.set(index, { choice: row.choice, seq: Number(row.seq) });
+		}
+		return { stories, ballots };
+	} finally {
+		await db.close();
+	}
+}
+
+/** @param {Options} options */
+async function faultsBench(options) {
+	ensureOpenFiles(options.phones * 2);
+	buildIfNeeded(options);
+	phase = 'server start';
+	const place = await faultsPlace(options);
+	let server = await startServer(place);
+	activeServer = server;
+	cleanups.push(() => server.stop()); // whichever server runs by then
+	log(`server pid ${server.pid} on ${server.url} (${options.engine}; it will be restarted on the same port)`);
+	const { url } = server;
+	const loadBefore = os.loadavg()[0] ?? 0;
+
+	phase = 'sign-in';
+	const session = await signIn(url);
+	phase = 'screens';
+	const watch = new VoteWatch();
+	const screen = new ReconnectingStream('screen', url, `/w/${CODE}/events?as=screen`, session);
+	const facilitator = new ReconnectingStream(
+		'facilitator',
+		url,
+		`/w/${CODE}/events?as=facilitator`,
+		session,
+		watch.onDelta,
+		(stream) => (watch.facilitator = stream)
+	);
+	await Promise.all([screen.connect(), facilitator.connect()]);
+	const seen = new Observations();
+	const arrival = await arrivals(url, server.pid, options, seen, watch.onDelta);
+	const { phones } = arrival;
+	if (phones.length < CRIES.length) throw new Error(`only ${phones.length} phones could join and connect`);
+	const phoneStreams = phones.map((phone) => {
+		const stream = new ReconnectingStream(
+			phone.stream.label,
+			url,
+			`/w/${CODE}/events`,
+			phone.cookie,
+			watch.onDelta
+		);
+		stream.adopt(phone.stream);
+		return stream;
+	});
+	const streams = [screen, facilitator, ...phoneStreams];
+	cleanups.push(() => streams.forEach((stream) => stream.stop()));
+	const watcher = setInterval(() => streams.forEach((stream) => stream.check()), 100);
+	cleanups.push(() => clearInterval(watcher));
+
+	const phaseMs = (options.seconds * 1000) / 2;
+	const perPhase = Math.round((options.rate * options.seconds) / 2);
+	/** @type {{ kind: string, at: number, backAt: number, downMs?: number, exit?: { code: number | null, signal: string | null } }[]} */
+	const faults = [];
+
+	// One phone in ten drops its stream once, at a random moment of the run.
+	/** @type {{ stream: ReconnectingStream, at: number }[]} */
+	const randomDrops = [];
+	const dropTimers = phoneStreams
+		.filter((_, i) => i % 10 === 5)
+		.map((stream) =>
+			setTimeout(
+				() => {
+					randomDrops.push({ stream, at: performance.now() });
+					stream.drop();
+				},
+				Math.random() * 2 * phaseMs
+			)
+		);
+	cleanups.push(() => dropTimers.forEach(clearTimeout));
+
+	phase = 'stories (Dream)';
+	await moveStage(url, session, 'dream', 'json');
+	log(`Dream: ${perPhase} stories over ${phaseMs / 1000} s; every stream drops once half-way…`);
+	const massDrop = sleep(phaseMs / 2).then(() => {
+		// The server stays up: the phones are back when EventSource retries, RETRY_MS later.
+		const at = performance.now();
+		faults.push({ kind: 'mass disconnect', at, backAt: at + RETRY_MS });
+		for (const stream of streams) stream.drop();
+	});
+	const storyDeadline = performance.now() + phaseMs + SETTLE_MS;
+	const stories = await openLoop(phones, perPhase, options.rate, (phone, k) =>
+		postStory(url, phone, k, storyDeadline)
+	);
+	await massDrop;
+	// The vote's watcher reads deltas only: the panel must be back before the cries are proposed.
+	const massAt = faults[0]?.at ?? 0;
+	await waitFor(() => streams.every((stream) => stream.snapshotAfter(massAt) !== undefined), SETTLE_MS);
+	log(`  ${stories.filter((s) => s.acted.ok).length}/${stories.length} stories acknowledged`);
+
+	phase = 'opening the vote';
+	await moveStage(url, session, 'excite', 'json');
+	for (const [i, cry] of CRIES.entries()) {
+		const phone = phones[i];
+		if (phone) await proposeCry(url, phone, cry);
+	}
+	if (!(await waitFor(() => watch.cries.length >= CRIES.length, VOTE_SEEN_TIMEOUT_MS))) {
+		throw new Error(
+			`the facilitator saw ${watch.cries.length} cries, not ${CRIES.length} (${facilitator.connections.length} ` +
+				`connections, version ${facilitator.lastVersion}, current ${watch.facilitator === facilitator.current})`
+		);
+	}
+	const cries = watch.cries.filter((cry) => !cry.hidden).map((cry) => cry.id);
+	await facilitate(url, session, 'openVote', { method: 'single' });
+	if (!(await waitFor(() => watch.openVoteId !== null, VOTE_SEEN_TIMEOUT_MS))) {
+		throw new Error('the facilitator never saw the vote open');
+	}
+	const voteId = /** @type {string} */ (watch.openVoteId);
+
+	phase = 'ballots (Excite)';
+	log(`Excite: ${perPhase} ballots over ${phaseMs / 1000} s; SIGTERM and a restart half-way…`);
+	const restart = sleep(phaseMs / 2).then(async () => {
+		const at = performance.now();
+		log('  SIGTERM…');
+		await server.stop();
+		const exit = server.exitStatus();
+		const stoppedAt = performance.now();
+		server = await startServer(place);
+		activeServer = server;
+		const backAt = performance.now();
+		faults.push({ kind: 'restart', at, backAt, downMs: backAt - at, exit });
+		log(
+			`  the server exited (code ${exit.code}, signal ${exit.signal}) ${round(stoppedAt - at)} ms after ` +
+				`SIGTERM; back after ${round(backAt - at)} ms (pid ${server.pid})`
+		);
+	});
+	/** @type {Map<number, number>} the last `seq` each phone sent: milliseconds, never going back */
+	const lastSeq = new Map();
+	const ballotDeadline = performance.now() + phaseMs + SETTLE_MS;
+	const ballots = await openLoop(phones, perPhase, options.rate, (phone, k) => {
+		const seq = Math.max(Date.now(), (lastSeq.get(phone.index) ?? 0) + 1);
+		lastSeq.set(phone.index, seq);
+		const choice = cries[(k * 7 + phone.index) % cries.length] ?? '';
+		return castBallot(url, phone, voteId, choice, seq, ballotDeadline);
+	});
+	await restart;
+	log(`  ${ballots.filter((b) => b.acted.ok).length}/${ballots.length} ballots acknowledged`);
+
+	await drain();
+	phase = 'counting';
+	const finalVersion = Math.max(await currentVersion(url, session), ...streams.map((s) => s.lastVersion));
+	const connections = streams.flatMap((stream) => stream.connections);
+	// Each connection's versions must be contiguous from its snapshot: to its last one, the current
+	// connection to the final version.
+	const lost = streams.reduce(
+		(sum, stream) =>
+			sum +
+			stream.connections.reduce(
+				(n, c) => n + c.missingUpTo(c === stream.current ? finalVersion : c.lastVersion),
+				0
+			),
+		0
+	);
+	const behind = phoneStreams.filter((stream) => stream.lastVersion !== finalVersion);
+
+	phase = 'reading the database';
+	if (options.engine === 'pglite') await server.stop();
+	const stored = await storedByTheRun(place, voteId);
+	const checked = checkStored(stories, stored.stories, ballots, stored.ballots);
+
+	/** @type {import('./report.js').FaultsFacts} */
+	const facts = {
+		options,
+		connected: phones.length,
+		stories,
+		ballots,
+		checked,
+		faults: faults.map((fault) => ({
+			...fault,
+			phones: convergence(phoneStreams, fault.at, fault.backAt),
+			screen: convergence([screen], fault.at, fault.backAt)
+		})),
+		reconnectMs: summarize(
+			randomDrops.flatMap(({ stream, at }) => {
+				const t = stream.snapshotAfter(at);
+				return t === undefined ? [] : [t - at];
+			})
+		),
+		randomDropCount: randomDrops.length,
+		streamRefusals: streams.reduce((sum, stream) => sum + stream.refused, 0),
+		connections: connections.length,
+		lost,
+		deltasBeforeSnapshot: connections.reduce((sum, c) => sum + c.beforeSnapshot, 0),
+		behind: behind.length,
+		finalVersion,
+		load: [loadBefore, os.loadavg()[0] ?? 0],
+		stderr: server.errorLines()
+	};
+	const line = faultsLine(facts);
+	printFaults(facts);
+	console.log('');
+	console.log(JSON.stringify(line));
+	const clean =
+		line.stories_missing === 0 &&
+		line.stories_duplicated === 0 &&
+		line.stories_wrong === 0 &&
+		line.stories_unknown === 0 &&
+		line.ballots_wrong === 0 &&
+		line.ballots_missing === 0 &&
+		line.gave_up === 0 &&
+		line.lost === 0 &&
+		line.phones_behind === 0 &&
+		line.connected === options.phones;
+	return clean ? 0 : 3;
+}
+
 async function main() {
 	/** @type {NodeJS.Timeout | undefined} */
 	let watchdog;
@@ -872,7 +1186,13 @@ async function main() {
 				options.timeoutS * 1000
 			);
 		});
-		const run = options.library ? libraryBench : options.votes ? votesBench : bench;
+		const run = options.library
+			? libraryBench
+			: options.votes
+				? votesBench
+				: options.faults
+					? faultsBench
+					: bench;
 		code = await Promise.race([run(options), timedOut]);
 	} catch (error) {
 		console.error(

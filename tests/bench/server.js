@@ -129,15 +129,17 @@ export async function databaseCpu(adminUrl, database) {
  * @property {() => Promise<void>} stop SIGTERM, wait, remove the temp dir (not a dataDir given)
  * @property {(n: number) => string[]} tail the last n lines the server printed
  * @property {() => string[]} errorLines lines printed on stderr
+ * @property {() => { code: number | null, signal: string | null }} exitStatus once stopped
  */
 
 /**
- * @param {{ databaseUrl?: string, dataDir?: string }} options no databaseUrl = PGlite, in `dataDir`
- *   (kept on stop, for a second start on the same data) or else a fresh temp DATA_DIR
+ * @param {{ databaseUrl?: string, dataDir?: string, port?: number }} options no databaseUrl = PGlite, in
+ *   `dataDir` (kept on stop, for a second start on the same data) or else a fresh temp DATA_DIR; `port`
+ *   to start again where clients already connect (else a free one)
  * @returns {Promise<BenchServer>}
  */
-export async function startServer({ databaseUrl, dataDir: givenDataDir }) {
-	const port = await freePort();
+export async function startServer({ databaseUrl, dataDir: givenDataDir, port: givenPort }) {
+	const port = givenPort ?? (await freePort());
 	const dataDir = givenDataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'cx-bench-')));
 	/** @type {NodeJS.ProcessEnv} */
 	const env = {
@@ -233,7 +235,8 @@ export async function startServer({ databaseUrl, dataDir: givenDataDir }) {
 		pid: child.pid ?? 0,
 		stop,
 		tail: (n) => lines.slice(-n),
-		errorLines: () => errorLines
+		errorLines: () => errorLines,
+		exitStatus: () => ({ code: child.exitCode, signal: child.signalCode })
 	};
 }
 

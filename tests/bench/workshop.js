@@ -156,14 +156,16 @@ export async function moveStage(url, session, stage, mode) {
 }
 
 /**
- * One phone posts one mood with a unique line, then reloads its page's own data.
+ * One phone posts one mood with a unique line, as the mood form does: the answer carries the mood,
+ * nothing is reloaded. With `reload`, it then reloads its page's own data, as the form did before.
  * @param {string} url
  * @param {Phone} phone
  * @param {number} k
  * @param {'json' | 'html'} mode
+ * @param {boolean} reload
  * @returns {Promise<Post>}
  */
-async function postMood(url, phone, k, mode) {
+async function postMood(url, phone, k, mode, reload) {
 	/** @type {Post} */
 	const post = {
 		phone: phone.index,
@@ -186,12 +188,15 @@ async function postMood(url, phone, k, mode) {
 		post.rttMs = reply.tHeaders - post.tSent;
 		post.ok = actionSucceeded(reply, mode);
 		if (!post.ok) post.error = `answered ${reply.status}: ${reply.body.slice(0, 200)}`;
-		// As the phone's form does after a post: its page's own data alone (root layout, phones'
-		// layout, page → 001), not the phones' layout with its live snapshot.
-		const reload = await request(url, 'GET', `/w/${CODE}/__data.json?x-sveltekit-invalidated=001`, {
-			cookie: phone.cookie
-		});
-		post.reloadOk = reload.status === 200;
+		post.reloadOk = true;
+		if (reload) {
+			// As the phone's form did after a post: its page's own data alone (root layout, phones'
+			// layout, page → 001), not the phones' layout with its live snapshot.
+			const data = await request(url, 'GET', `/w/${CODE}/__data.json?x-sveltekit-invalidated=001`, {
+				cookie: phone.cookie
+			});
+			post.reloadOk = data.status === 200;
+		}
 	} catch (error) {
 		post.error ??= messageOf(error);
 	}
@@ -203,7 +208,7 @@ async function postMood(url, phone, k, mode) {
  * the phones, so each phone posts again only every phones/rate seconds.
  * @param {string} url
  * @param {Phone[]} phones
- * @param {{ rate: number, seconds: number, posts: 'json' | 'html' }} options
+ * @param {{ rate: number, seconds: number, posts: 'json' | 'html', reload: boolean }} options
  */
 export async function postMoods(url, phones, options) {
 	const total = Math.round(options.rate * options.seconds);
@@ -215,7 +220,7 @@ export async function postMoods(url, phones, options) {
 		const wait = start + k * interval - performance.now();
 		if (wait > 1) await sleep(wait);
 		const phone = phones[k % phones.length];
-		if (phone) pending.push(postMood(url, phone, k, options.posts));
+		if (phone) pending.push(postMood(url, phone, k, options.posts, options.reload));
 	}
 	const sendingS = (performance.now() - start) / 1000;
 	return { posts: await Promise.all(pending), sendingS };

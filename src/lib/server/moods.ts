@@ -8,22 +8,25 @@ type Mood = Pick<Row<'moods'>, 'score' | 'line'>;
 
 /**
  * Posts or replaces the participant's mood; an older one (`seq`, see `$lib/sequence`) arriving after
- * a newer one changes nothing. Refused unless Explore is open and unlocked.
+ * a newer one changes nothing. Refused unless Explore is open and unlocked. Returns the mood as
+ * stored, or null when a newer one was already there.
  */
 export async function post(
 	db: Handle,
 	me: Participant,
 	input: { score: number; line: string | null; seq?: number | null }
-): Promise<void> {
-	await refusedWhenClosed(db, me.workshopId, 'explore', () =>
-		db.query(
+): Promise<Mood | null> {
+	const [stored] = await refusedWhenClosed(db, me.workshopId, 'explore', () =>
+		db.query<Mood>(
 			`insert into moods (workshop_id, participant_id, score, line, seq)
 			 values ($1, $2, $3, $4, coalesce($5, app.now_ms()))
 			 on conflict (workshop_id, participant_id) do update
-			   set score = excluded.score, line = excluded.line, seq = excluded.seq, updated_at = now()`,
+			   set score = excluded.score, line = excluded.line, seq = excluded.seq, updated_at = now()
+			 returning score, line`,
 			[me.workshopId, me.id, input.score, input.line, input.seq ?? null]
 		)
 	);
+	return stored ?? null;
 }
 
 export async function mine(db: Handle, me: Participant): Promise<Mood | null> {

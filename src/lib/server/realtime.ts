@@ -42,6 +42,11 @@ interface Watched {
 	queue: Promise<void>;
 	lastPresence: number;
 	held: Partial<Record<Audience, Held>>;
+	/**
+	 * Each audience's snapshot as last read, until the next announcement: a snapshot is the same for
+	 * every stream of an audience, so a room reconnecting at once (a restart, the Wi-Fi) reads one.
+	 */
+	snapshots: Partial<Record<Audience, Uint8Array>>;
 	/** Sends the held versions as one bare delta a while after the first was held. */
 	tickTimer: NodeJS.Timeout | null;
 }
@@ -100,8 +105,12 @@ export class LiveHub {
 		// queued before it are already in it.
 		await this.enqueue(workshopId, watched, async () => {
 			try {
-				const first = await snapshot(this.db, workshopId, subscriber.audience);
-				if (first) subscriber.write(sseEvent('snapshot', first));
+				let chunk: Uint8Array | undefined = watched.snapshots[subscriber.audience];
+				if (!chunk) {
+					const first = await snapshot(this.db, workshopId, subscriber.audience);
+					if (first) chunk = watched.snapshots[subscriber.audience] = sseEvent('snapshot', first);
+				}
+				if (chunk) subscriber.write(chunk);
 			} finally {
 				watched.awaitingSnapshot.delete(subscriber); // after a failed read, a delta makes the client start again
 			}
@@ -140,6 +149,7 @@ export class LiveHub {
 				queue: Promise.resolve(),
 				lastPresence: -1,
 				held: {},
+				snapshots: {},
 				tickTimer: null
 			};
 			watched = entry;
@@ -175,12 +185,20 @@ export class LiveHub {
 			return;
 		}
 		void this.enqueue(workshopId, watched, async () => {
+			watched.snapshots = {}; // a stream that starts after this delta needs a snapshot that has it
 			// Only the audiences someone here watches as are read: no panel open, no facilitator delta.
 			const watchedAs = new Set([...watched.subscribers].map((subscriber) => subscriber.audience));
 			const watching = AUDIENCES.filter((audience) => watchedAs.has(audience));
-			// Each audience's delta leaves as soon as it is read: phones do not wait for the screen's.
-			for (const audience of watching) {
-				const delta = await deltaFor(this.db, workshopId, change, audience);
+			// On PostgreSQL the audiences' reads run side by side on the pool (each is a few round trips,
+			// and one announcement after another waits for them). PGlite runs one at a time: there each
+			// audience's delta leaves as soon as it is read, so phones do not wait for the screen's.
+			const reads =
+				this.db.engine === 'postgres'
+					? watching.map((audience) => deltaFor(this.db, workshopId, change, audience))
+					: null;
+			for (const pending of reads ?? []) void pending.catch(() => {}); // the first failure is thrown below
+			for (const [i, audience] of watching.entries()) {
+				const delta = await (reads?.[i] ?? deltaFor(this.db, workshopId, change, audience));
 				if (!delta) return; // the workshop is gone
 				const chunk = this.outgoing(workshopId, watched, audience, delta);
 				if (!chunk) continue;

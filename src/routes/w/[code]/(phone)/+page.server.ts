@@ -26,8 +26,9 @@ export const actions: Actions = {
 		form: 'mood',
 		parse: (form) => parseForm(form, Mood),
 		run: async (db, participant, { score, line, seq }) => {
-			await moods.post(db, participant, { score, line: line || null, seq });
-			return { posted: 'mood' };
+			// The answer carries the mood as stored, so the phone reloads nothing after posting it.
+			const mood = await moods.post(db, participant, { score, line: line || null, seq });
+			return { posted: 'mood', mood };
 		}
 	}),
 	ready: readyAction
