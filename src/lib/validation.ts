@@ -27,7 +27,13 @@ export const calendarDay = (message: string) => v.pipe(v.string(), v.check(isCal
 
 /** A whole number from `min` to `max` as a form field sends it; one message for every way it is wrong. */
 export const wholeNumber = (min: number, max: number, message: string) =>
-	v.pipe(v.string(), v.transform(Number), v.integer(message), v.minValue(min, message), v.maxValue(max, message));
+	v.pipe(
+		v.string(),
+		v.transform(Number),
+		v.integer(message),
+		v.minValue(min, message),
+		v.maxValue(max, message)
+	);
 
 /** Trimmed text of `min`..`max` characters that Postgres can store. */
 export function text(label: string, min: number, max: number) {
