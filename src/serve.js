@@ -36,6 +36,9 @@ let onIdle = () => {};
 
 const server = http.createServer((req, res) => {
 	if (draining) {
+		// A live stream reconnecting on a keep-alive connection after the signal: a browser's
+		// EventSource gives up for good on a 503, but retries after a network error.
+		if (req.headers.accept?.includes('text/event-stream')) return void req.socket.destroy();
 		// Sent on a keep-alive connection after the signal: the client retries elsewhere, or here once back.
 		res.writeHead(503, { 'content-type': 'text/plain', connection: 'close', 'retry-after': '2' });
 		res.end('The server is restarting. Try again in a moment.');

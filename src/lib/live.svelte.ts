@@ -81,7 +81,15 @@ export class LiveWorkshop {
 		const source = new EventSource(this.url);
 		this.source = source;
 		source.onopen = () => (this.online = true);
-		source.onerror = () => (this.online = false); // EventSource retries by itself
+		source.onerror = () => {
+			this.online = false;
+			// EventSource retries by itself after a dropped connection, but gives up on an answer that
+			// is not a stream (a proxy's 502 during a deploy): then try again, at a random moment so a
+			// whole room does not arrive at once.
+			if (source.readyState === EventSource.CLOSED && this.source === source) {
+				setTimeout(() => this.source === source && this.connect(), 2000 + Math.random() * 3000);
+			}
+		};
 		source.addEventListener('snapshot', (event) => this.apply(JSON.parse(event.data) as Snapshot));
 		source.addEventListener('delta', (event) => this.onDelta(JSON.parse(event.data) as Delta));
 		source.addEventListener('ended', (event) => {

@@ -3,7 +3,7 @@
 // stream drops at once, and the server is stopped with SIGTERM and started again. Each phone acts as
 // its page does: one request at a time, given up after 2 s without an answer and sent again with the
 // same idempotency key or sequence number until it is acknowledged; each stream reconnects as an
-// EventSource does (after the server's `retry: 2000`). At the end the database is read: every
+// EventSource does (after the server's `retry:`, 1–3 s). At the end the database is read: every
 // acknowledged story stored exactly once, every ballot the phone's last acknowledged choice.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -14,15 +14,15 @@ import { CODE, messageOf, sleep } from './workshop.js';
 
 /** A phone gives up on a request after this long without an answer, and sends it again. */
 export const GIVE_UP_MS = 2_000;
-/** The server's `retry:` for EventSource: how long a dropped stream waits before reconnecting. */
-export const RETRY_MS = 2_000;
+/** The server's `retry:` for EventSource (1–3 s, spread): how long a dropped stream waits before reconnecting. */
+export const retryDelay = () => 1_000 + Math.random() * 2_000;
 /** A reconnecting stream that has not had its snapshot by now tries again. */
 const RECONNECT_SNAPSHOT_MS = 10_000;
 /** After the last action is due, retries may go on this long (the server may be restarting). */
 export const SETTLE_MS = 30_000;
 
 /**
- * A stream that reconnects as EventSource does: after RETRY_MS, again and again until it has its
+ * A stream that reconnects as EventSource does: after the server's retry delay, again and again until it has its
  * snapshot. Every connection it has had is kept, to check each one's versions were contiguous.
  */
 export class ReconnectingStream {
@@ -75,18 +75,18 @@ export class ReconnectingStream {
 			} catch (error) {
 				if (/answered \d+/.test(messageOf(error))) this.refused++;
 				stream.close();
-				await sleep(RETRY_MS);
+				await sleep(retryDelay());
 			}
 		}
 	}
 
-	/** The server ended the stream (or its socket died): reconnect after RETRY_MS, once. */
+	/** The server ended the stream (or its socket died): reconnect after the server's retry delay, once. */
 	check() {
 		if (this.reconnecting || this.stopped || !this.current?.endedByServer) return;
 		this.reconnect();
 	}
 
-	/** The network dropped (the bench cut the socket): reconnect after RETRY_MS. */
+	/** The network dropped (the bench cut the socket): reconnect after the server's retry delay. */
 	drop() {
 		this.current?.close();
 		this.reconnect();
@@ -94,7 +94,7 @@ export class ReconnectingStream {
 
 	reconnect() {
 		this.reconnecting = true;
-		void sleep(RETRY_MS)
+		void sleep(retryDelay())
 			.then(() => this.connect())
 			.finally(() => (this.reconnecting = false));
 	}

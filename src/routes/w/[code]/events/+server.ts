@@ -8,7 +8,9 @@ import type { RequestHandler } from './$types';
 
 // A client this far behind is dropped; it reconnects and resyncs from a fresh snapshot.
 const MAX_BUFFERED_BYTES = 512 * 1024;
-const RECONNECT_AFTER_2S = new TextEncoder().encode('retry: 2000\n\n');
+/** When a stream drops, its browser comes back 1–3 s later: spread, so a room does not come back at once. */
+const reconnectAfter = () =>
+	new TextEncoder().encode(`retry: ${1000 + Math.floor(Math.random() * 2000)}\n\n`);
 
 export const GET: RequestHandler = async ({ params, url, cookies, locals }) => {
 	const code = normaliseJoinCode(params.code);
@@ -48,7 +50,7 @@ export const GET: RequestHandler = async ({ params, url, cookies, locals }) => {
 					return false;
 				}
 			};
-			write(RECONNECT_AFTER_2S);
+			write(reconnectAfter());
 			unsubscribe = await liveHub().subscribe(access.workshopId, {
 				audience: access.audience,
 				participantId: access.participantId,
