@@ -15,7 +15,8 @@ import { CODE, messageOf, sleep } from './workshop.js';
 /** A phone gives up on a request after this long without an answer, and sends it again. */
 export const GIVE_UP_MS = 2_000;
 /** The server's `retry:` for EventSource (1–3 s, spread): how long a dropped stream waits before reconnecting. */
-export const retryDelay = () => 1_000 + Math.random() * 2_000;
+export const RETRY_MAX_MS = 3_000;
+export const retryDelay = () => 1_000 + Math.random() * (RETRY_MAX_MS - 1_000);
 /** A reconnecting stream that has not had its snapshot by now tries again. */
 const RECONNECT_SNAPSHOT_MS = 10_000;
 /** After the last action is due, retries may go on this long (the server may be restarting). */
