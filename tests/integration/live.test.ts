@@ -432,7 +432,8 @@ describe.each(engines)('driving a workshop on %s', (engine) => {
 		expect(await workshops.preview(db, joinCode.toLowerCase())).toEqual({
 			title: 'Night shift',
 			teamName: 'Support',
-			status: 'draft'
+			status: 'draft',
+			joiningClosed: false
 		});
 	});
 });

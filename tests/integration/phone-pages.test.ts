@@ -145,7 +145,11 @@ describe.each(engines)('phone pages on %s', (engine) => {
 		});
 		await workshops.setPostingLocked(facilitator, room.id, false);
 
-		expect(await mood({ score: '2', line: 'Changed my mind' })).toEqual({ posted: 'mood' });
+		// The answer carries the mood as stored, so the phone need not reload its page.
+		expect(await mood({ score: '2', line: 'Changed my mind' })).toEqual({
+			posted: 'mood',
+			mood: { score: 2, line: 'Changed my mind' }
+		});
 		expect(await moods.mine(participants.asParticipant(db, ana), ana)).toEqual({
 			score: 2,
 			line: 'Changed my mind'
