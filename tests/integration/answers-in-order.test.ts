@@ -94,7 +94,11 @@ describe.each(engines)('answers kept in the order a phone made them, on %s', (en
 		const { me, as } = await joinedIn(room, 'Ben');
 		await moods.post(as, me, { score: 2, line: 'slow', seq: 5_000 });
 		await moods.post(as, me, { score: 5, line: 'sorted', seq: 6_000 });
-		await moods.post(as, me, { score: 2, line: 'slow', seq: 5_000 });
+		// The late one's answer is the mood kept, so the phone shows that.
+		expect(await moods.post(as, me, { score: 2, line: 'slow', seq: 5_000 })).toEqual({
+			score: 5,
+			line: 'sorted'
+		});
 		expect(await moods.mine(as, me)).toEqual({ score: 5, line: 'sorted' });
 	});
 

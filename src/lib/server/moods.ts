@@ -8,8 +8,8 @@ type Mood = Pick<Row<'moods'>, 'score' | 'line'>;
 
 /**
  * Posts or replaces the participant's mood; an older one (`seq`, see `$lib/sequence`) arriving after
- * a newer one changes nothing. Refused unless Explore is open and unlocked. Returns the mood as
- * stored, or null when a newer one was already there.
+ * a newer one changes nothing. Refused unless Explore is open and unlocked. Returns the mood the
+ * database keeps: this one, or the newer one, as a ballot's answer does.
  */
 export async function post(
 	db: Handle,
@@ -26,7 +26,9 @@ export async function post(
 			[me.workshopId, me.id, input.score, input.line, input.seq ?? null]
 		)
 	);
-	return stored ?? null;
+	// Nothing returned: a newer mood was kept; read it in a statement of its own, which sees it even
+	// when it was committed while this one ran.
+	return stored ?? mine(db, me);
 }
 
 export async function mine(db: Handle, me: Participant): Promise<Mood | null> {
