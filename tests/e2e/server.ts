@@ -213,6 +213,9 @@ export function browserSuite(chromiumPath: string, options: StartOptions = {}) {
 	let server: TestServer | undefined;
 	let browser: Browser | undefined;
 	const contexts: BrowserContext[] = [];
+	// A page whose server HTML the browser must restructure (a dialog inside a p, say) fails to
+	// hydrate: Svelte renders it again from scratch, and what was typed before then is lost.
+	const hydrationFailures: string[] = [];
 	beforeAll(async () => {
 		server = await startServer(options);
 		browser = await launchChromium(chromiumPath);
@@ -221,6 +224,7 @@ export function browserSuite(chromiumPath: string, options: StartOptions = {}) {
 		for (const context of contexts) await context.close();
 		await browser?.close();
 		await server?.stop();
+		if (hydrationFailures.length) throw new Error(`pages failed to hydrate: ${hydrationFailures.join(', ')}`);
 	});
 	return {
 		get server(): TestServer {
@@ -230,6 +234,10 @@ export function browserSuite(chromiumPath: string, options: StartOptions = {}) {
 		async open(options: Parameters<Browser['newContext']>[0] = {}) {
 			const context = await browser!.newContext({ baseURL: server!.url, ...options });
 			context.setDefaultTimeout(LIVE_UPDATE_MS);
+			context.on('console', (message) => {
+				if (message.text().includes('hydration_mismatch'))
+					hydrationFailures.push(message.page()?.url() ?? '?');
+			});
 			contexts.push(context);
 			return { context, page: await context.newPage() };
 		}
