@@ -625,7 +625,7 @@ export function printFaults(f) {
 	for (const [reason, n] of countBy(errors).slice(0, 5)) out('', `${n} × ${reason}`);
 	out(
 		'random drops',
-		`${l.random_reconnects} phones; drop → new snapshot ${describe(f.reconnectMs)} (2 s retry included)`
+		`${l.random_reconnects} phones; drop → new snapshot ${describe(f.reconnectMs)} (the retry delay included)`
 	);
 	for (const fault of f.faults) {
 		const what =

@@ -6,6 +6,7 @@ import * as stories from '$lib/server/stories';
 import * as votes from '$lib/server/votes';
 import * as participants from '$lib/server/participants';
 import { LiveHub } from '$lib/server/realtime';
+import { deltasFor, snapshot } from '$lib/server/live';
 import * as workshops from '$lib/server/workshops';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
@@ -303,6 +304,76 @@ describe.each(engines)('a stream opened while changes are being told, on %s', (e
 			expect(delta.since ?? delta.version - 1).toBeLessThanOrEqual(version);
 			version = delta.version;
 		}
+	});
+
+	it('is sent the snapshot already read with the deltas told since, which bring it to now', async () => {
+		const db = await freshDatabase(engine);
+		const hub = new LiveHub(db, TICK_MS);
+		onTestFinished(async () => {
+			await hub.close();
+			await db.close();
+		});
+		const org = await organisation(db, 'Org');
+		const facilitatorId = await member(db, org, 'facilitator');
+		const room = await workshop(db, org, facilitatorId, { status: 'live' });
+		const first = recorder('screen');
+		await hub.subscribe(room.id, first.subscriber);
+		const read = first.events[0]!.data;
+		for (const name of ['Ana', 'Ben', 'Cy']) await participant(db, room.joinCode, name);
+		await expect.poll(() => first.last()?.arrived).toBe('Cy');
+
+		// A room reconnecting at once needs no new read per stream: the snapshot read for the first,
+		// then what the screens were told since, in order.
+		const late = recorder('screen');
+		await hub.subscribe(room.id, late.subscriber);
+		expect(late.events[0]).toEqual(first.events[0]);
+		expect(late.deltas()).toEqual(first.deltas());
+		// Applied as a client applies them, they give the room as it is now.
+		let version = read.version;
+		const names = [...read.room!.names];
+		for (const delta of late.deltas()) {
+			expect(delta.since ?? delta.version - 1).toBeLessThanOrEqual(version);
+			version = delta.version;
+			if (delta.arrived) names.unshift(delta.arrived);
+		}
+		const now = await snapshot(db, room.id, 'screen');
+		expect(version).toBe(now!.version);
+		expect(names).toEqual(now!.room!.names);
+
+		// After a change of the workshop itself (a stage), a new stream starts from a fresh read.
+		expect(await workshops.setStage(asMember(db, facilitatorId), room.id, 'dream')).toBe(true);
+		await expect.poll(() => first.last()?.workshop?.stage).toBe('dream');
+		const after = recorder('screen');
+		await hub.subscribe(room.id, after.subscriber);
+		expect(after.events).toHaveLength(1);
+		expect(after.events[0]!.data).toMatchObject({
+			version: first.last()!.version,
+			workshop: { stage: 'dream' }
+		});
+	});
+
+	it('of announcements heard together, reads each row once: its last change carries it', async () => {
+		const db = await freshDatabase(engine);
+		onTestFinished(() => db.close());
+		const org = await organisation(db, 'Org');
+		const room = await workshop(db, org, await member(db, org, 'facilitator'), { status: 'live' });
+		const ana = await participant(db, room.joinCode, 'Ana');
+		const deltas = await deltasFor(
+			db,
+			room.id,
+			[
+				{ v: 7, what: 'workshop', ref: null },
+				{ v: 8, what: 'joined', ref: ana.id },
+				{ v: 9, what: 'workshop', ref: null }
+			],
+			'screen'
+		);
+		expect(deltas!.map((delta) => Object.keys(delta).sort())).toEqual([
+			['serverNow', 'version'],
+			expect.arrayContaining(['arrived', 'version']),
+			expect.arrayContaining(['workshop', 'version'])
+		]);
+		expect(deltas!.map((delta) => delta.version)).toEqual([7, 8, 9]);
 	});
 });
 

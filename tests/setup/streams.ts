@@ -19,8 +19,10 @@ export function recorder(
 		participantId,
 		write(chunk) {
 			if (state.closed) return false;
-			const match = /^event: (\w+)\ndata: (.*)\n\n$/s.exec(decoder.decode(chunk));
-			if (match) events.push({ event: match[1]!, data: JSON.parse(match[2]!) });
+			// One write may carry several events (the hub sends a round's deltas together).
+			for (const match of decoder.decode(chunk).matchAll(/^event: (\w+)\ndata: (.*?)\n\n/gms)) {
+				events.push({ event: match[1]!, data: JSON.parse(match[2]!) });
+			}
 			return true;
 		},
 		stillAllowed,

@@ -13,7 +13,7 @@ import {
 	type StreamEnded
 } from '$lib/live';
 import type { Database } from './db';
-import { connectedCount, deltaFor, snapshot, viewOf, type Announcement } from './live';
+import { connectedCount, deltasFor, snapshot, viewOf, type Announcement } from './live';
 
 export interface Subscriber {
 	audience: Audience;
@@ -27,6 +27,15 @@ export interface Subscriber {
 	close(): void;
 }
 
+/** A snapshot as read and the deltas its audience was sent after it: together, the state now. */
+interface Cached {
+	chunks: Uint8Array[];
+	bytes: number;
+}
+
+/** Past this, a cached snapshot is read again rather than followed by its deltas. */
+const CACHED_MAX_BYTES = 512 * 1024;
+
 /** Versions whose deltas changed nothing for an audience, not sent to it yet. */
 interface Held {
 	since: number;
@@ -38,15 +47,23 @@ interface Watched {
 	/** Subscribers whose snapshot has not gone out yet: no delta may reach them before it. */
 	awaitingSnapshot: Set<Subscriber>;
 	unlisten: Promise<() => Promise<void>>;
-	/** Announcements are handled strictly one after another, so deltas leave in version order. */
-	queue: Promise<void>;
+	/** Announcements heard and not yet sent, in the order they were made. */
+	pending: Announcement[];
+	/** The held versions are due to be told (the tick came). */
+	tickDue: boolean;
+	/**
+	 * The one loop sending this workshop's deltas and snapshots, while there is work: one at a time,
+	 * so deltas leave in version order and a snapshot never overtakes a delta it does not hold.
+	 */
+	draining: Promise<void> | null;
 	lastPresence: number;
 	held: Partial<Record<Audience, Held>>;
 	/**
-	 * Each audience's snapshot as last read, until the next announcement: a snapshot is the same for
-	 * every stream of an audience, so a room reconnecting at once (a restart, the Wi-Fi) reads one.
+	 * Each audience's snapshot as last read, with what that audience was sent since: a snapshot is
+	 * the same for every stream of an audience, so a room reconnecting at once (a restart, the
+	 * Wi-Fi) reads one, even while changes keep coming.
 	 */
-	snapshots: Partial<Record<Audience, Uint8Array>>;
+	snapshots: Partial<Record<Audience, Cached>>;
 	/** Sends the held versions as one bare delta a while after the first was held. */
 	tickTimer: NodeJS.Timeout | null;
 }
@@ -60,6 +77,8 @@ export const SEEN_MS = 15_000;
  * a second instead of 25,000 writes a second for nothing.
  */
 export const TICK_MS = 1_000;
+/** How long a new stream's phone may wait to be marked seen (with the others arriving meanwhile). */
+const ARRIVALS_MS = 250;
 
 const encoder = new TextEncoder();
 
@@ -81,6 +100,9 @@ export function sseEvent(
 export class LiveHub {
 	private readonly watched = new Map<string, Watched>();
 	private readonly timers: NodeJS.Timeout[] = [];
+	/** Phones whose stream just started, to be marked seen together. */
+	private readonly arrivals = new Set<string>();
+	private arrivalsTimer: NodeJS.Timeout | null = null;
 
 	constructor(
 		private readonly db: Database,
@@ -101,21 +123,12 @@ export class LiveHub {
 		watched.subscribers.add(subscriber);
 		watched.awaitingSnapshot.add(subscriber);
 		await watched.unlisten; // listening before the snapshot is read, so nothing falls in between
-		// Through the queue, so the snapshot goes out in order with the deltas around it: those
-		// queued before it are already in it.
-		await this.enqueue(workshopId, watched, async () => {
-			try {
-				let chunk: Uint8Array | undefined = watched.snapshots[subscriber.audience];
-				if (!chunk) {
-					const first = await snapshot(this.db, workshopId, subscriber.audience);
-					if (first) chunk = watched.snapshots[subscriber.audience] = sseEvent('snapshot', first);
-				}
-				if (chunk) subscriber.write(chunk);
-			} finally {
-				watched.awaitingSnapshot.delete(subscriber); // after a failed read, a delta makes the client start again
-			}
-		});
-		if (subscriber.participantId) void this.markSeen([subscriber.participantId]).catch(logError);
+		// The snapshot goes out from the drain, in order with the deltas around it: those sent before
+		// it are already in it.
+		while (watched.awaitingSnapshot.has(subscriber) && this.watched.get(workshopId) === watched) {
+			await this.drain(workshopId, watched);
+		}
+		if (subscriber.participantId) this.markArrived(subscriber.participantId);
 		return () => this.unsubscribe(workshopId, subscriber);
 	}
 
@@ -129,6 +142,7 @@ export class LiveHub {
 	/** Ends every stream (its browser reconnects, to another instance if there is one) and stops listening. */
 	async close(): Promise<void> {
 		for (const timer of this.timers) clearInterval(timer);
+		if (this.arrivalsTimer) clearTimeout(this.arrivalsTimer);
 		const all = [...this.watched.values()];
 		this.watched.clear();
 		for (const watched of all) {
@@ -146,7 +160,9 @@ export class LiveHub {
 				subscribers: new Set(),
 				awaitingSnapshot: new Set(),
 				unlisten: this.db.listen(channel, (payload) => this.onAnnouncement(workshopId, entry, payload)),
-				queue: Promise.resolve(),
+				pending: [],
+				tickDue: false,
+				draining: null,
 				lastPresence: -1,
 				held: {},
 				snapshots: {},
@@ -170,43 +186,102 @@ export class LiveHub {
 		}
 	}
 
-	private enqueue(workshopId: string, watched: Watched, job: () => Promise<void>): Promise<void> {
-		const next = watched.queue.then(job).catch((error: unknown) => logError(error, workshopId));
-		watched.queue = next;
-		return next;
+	/**
+	 * Runs the workshop's drain unless it is running, and returns it. Whatever piled up while the last
+	 * round was busy goes out together: all the announcements heard (one write per stream for all
+	 * their deltas), then the snapshots every new stream is waiting for (one read per audience). So
+	 * the work per round stays bounded however fast changes and reconnects arrive.
+	 */
+	private drain(workshopId: string, watched: Watched): Promise<void> {
+		watched.draining ??= this.rounds(workshopId, watched);
+		return watched.draining;
+	}
+
+	private async rounds(workshopId: string, watched: Watched): Promise<void> {
+		await null; // so drain() has recorded this loop before it can end
+		try {
+			while (watched.pending.length || watched.tickDue || watched.awaitingSnapshot.size) {
+				const changes = watched.pending.splice(0);
+				if (changes.length) await this.announce(workshopId, watched, changes).catch(logFor(workshopId));
+				if (watched.tickDue) {
+					watched.tickDue = false;
+					this.sendHeld(watched);
+				}
+				if (watched.awaitingSnapshot.size)
+					await this.sendSnapshots(workshopId, watched).catch(logFor(workshopId));
+			}
+		} finally {
+			watched.draining = null; // at once after the last check: work arriving later starts a new loop
+		}
 	}
 
 	private onAnnouncement(workshopId: string, watched: Watched, payload: string): void {
 		const change = JSON.parse(payload) as Announcement;
 		if (change.what === 'access') {
-			void this.recheckAccess(workshopId, watched, change.ref).catch((error: unknown) =>
-				logError(error, workshopId)
-			);
+			void this.recheckAccess(workshopId, watched, change.ref).catch(logFor(workshopId));
 			return;
 		}
-		void this.enqueue(workshopId, watched, async () => {
-			watched.snapshots = {}; // a stream that starts after this delta needs a snapshot that has it
-			// Only the audiences someone here watches as are read: no panel open, no facilitator delta.
-			const watchedAs = new Set([...watched.subscribers].map((subscriber) => subscriber.audience));
-			const watching = AUDIENCES.filter((audience) => watchedAs.has(audience));
-			// On PostgreSQL the audiences' reads run side by side on the pool (each is a few round trips,
-			// and one announcement after another waits for them). PGlite runs one at a time: there each
-			// audience's delta leaves as soon as it is read, so phones do not wait for the screen's.
-			const reads =
-				this.db.engine === 'postgres'
-					? watching.map((audience) => deltaFor(this.db, workshopId, change, audience))
-					: null;
-			for (const pending of reads ?? []) void pending.catch(() => {}); // the first failure is thrown below
-			for (const [i, audience] of watching.entries()) {
-				const delta = await (reads?.[i] ?? deltaFor(this.db, workshopId, change, audience));
-				if (!delta) return; // the workshop is gone
-				const chunk = this.outgoing(workshopId, watched, audience, delta);
-				if (!chunk) continue;
-				this.fanOut(watched, (subscriber) => (subscriber.audience === audience ? chunk : null));
-				// The phones are the many: let their streams flush before the next read holds the event loop.
-				if (audience === 'participant') await new Promise((resolve) => setImmediate(resolve));
+		watched.pending.push(change);
+		void this.drain(workshopId, watched);
+	}
+
+	/** Sends each watching audience its deltas for these announcements, in order, as one write per stream. */
+	private async announce(workshopId: string, watched: Watched, changes: Announcement[]): Promise<void> {
+		// Only the audiences someone here watches as are read: no panel open, no facilitator delta.
+		const watchedAs = new Set([...watched.subscribers].map((subscriber) => subscriber.audience));
+		const watching = AUDIENCES.filter((audience) => watchedAs.has(audience));
+		// An audience nobody watches gets no deltas, so its snapshot would fall behind: read it anew.
+		for (const audience of AUDIENCES) if (!watchedAs.has(audience)) delete watched.snapshots[audience];
+		const read = (audience: Audience) => deltasFor(this.db, workshopId, changes, audience);
+		// On PostgreSQL the audiences' reads run side by side on the pool (each is a few round trips,
+		// and the round waits for them). PGlite runs one at a time: there each audience's deltas leave
+		// as soon as they are read, so phones do not wait for the screen's.
+		const early = this.db.engine === 'postgres' ? watching.map(read) : [];
+		for (const pending of early) void pending.catch(() => {}); // the first failure is thrown below
+		for (const [i, audience] of watching.entries()) {
+			const deltas = await (early[i] ?? read(audience));
+			if (!deltas) return; // the workshop is gone
+			const chunks = deltas.flatMap((delta) => this.outgoing(workshopId, watched, audience, delta) ?? []);
+			if (chunks.length === 0) continue;
+			const text = Buffer.concat(chunks);
+			this.fanOut(watched, (subscriber) => (subscriber.audience === audience ? text : null));
+			// A stream starting after a stage change gets a snapshot read anew, so its page never passes
+			// through the earlier stage on its way to this one.
+			if (deltas.some((delta) => delta.workshop)) delete watched.snapshots[audience];
+			else this.afterSnapshot(watched, audience, text);
+			// The phones are the many: let their streams flush before the next read holds the event loop.
+			if (audience === 'participant') await new Promise((resolve) => setImmediate(resolve));
+		}
+	}
+
+	/** Sends every waiting stream its audience's snapshot: one read per audience, shared. */
+	private async sendSnapshots(workshopId: string, watched: Watched): Promise<void> {
+		const waiting = [...watched.awaitingSnapshot];
+		try {
+			const missing = [...new Set(waiting.map((subscriber) => subscriber.audience))].filter(
+				(audience) => !watched.snapshots[audience]
+			);
+			const read = async (audience: Audience) => {
+				const first = await snapshot(this.db, workshopId, audience);
+				if (first) {
+					const chunk = sseEvent('snapshot', first);
+					watched.snapshots[audience] = { chunks: [chunk], bytes: chunk.byteLength };
+				}
+			};
+			if (this.db.engine === 'postgres') await Promise.all(missing.map(read));
+			else for (const audience of missing) await read(audience);
+			const texts = new Map<Audience, Uint8Array>();
+			for (const subscriber of waiting) {
+				const cached = watched.snapshots[subscriber.audience];
+				if (!cached) continue;
+				let text = texts.get(subscriber.audience);
+				if (!text) texts.set(subscriber.audience, (text = Buffer.concat(cached.chunks)));
+				subscriber.write(text);
 			}
-		});
+		} finally {
+			// After a failed read too: the stream's next delta makes its client start again.
+			for (const subscriber of waiting) watched.awaitingSnapshot.delete(subscriber);
+		}
 	}
 
 	/**
@@ -248,12 +323,22 @@ export class LiveHub {
 			watched.held[audience] = { since: since ?? delta.version - 1, version: delta.version };
 			watched.tickTimer ??= setTimeout(() => {
 				watched.tickTimer = null;
-				void this.enqueue(workshopId, watched, async () => this.sendHeld(watched));
+				watched.tickDue = true;
+				void this.drain(workshopId, watched);
 			}, this.tickMs);
 			return null;
 		}
 		delete watched.held[audience];
 		return sseEvent('delta', since === undefined ? delta : { ...delta, since });
+	}
+
+	/** Keeps what an audience was just sent with its cached snapshot, or drops one grown too long. */
+	private afterSnapshot(watched: Watched, audience: Audience, text: Uint8Array): void {
+		const cached = watched.snapshots[audience];
+		if (!cached) return;
+		cached.chunks.push(text);
+		cached.bytes += text.byteLength;
+		if (cached.bytes > CACHED_MAX_BYTES) delete watched.snapshots[audience];
 	}
 
 	/** Tells each audience of the versions held for it, in one bare delta. */
@@ -265,6 +350,7 @@ export class LiveHub {
 		}
 		watched.held = {};
 		if (chunks.size > 0) this.fanOut(watched, (subscriber) => chunks.get(subscriber.audience) ?? null);
+		for (const [audience, chunk] of chunks) this.afterSnapshot(watched, audience, chunk);
 	}
 
 	private fanOut(watched: Watched, text: (subscriber: Subscriber) => Uint8Array | null): void {
@@ -277,6 +363,17 @@ export class LiveHub {
 
 	private broadcastRaw(chunk: Uint8Array): void {
 		for (const watched of this.watched.values()) this.fanOut(watched, () => chunk);
+	}
+
+	/** Marks a phone whose stream started as seen soon: a room coming back at once is one statement. */
+	private markArrived(participantId: string): void {
+		this.arrivals.add(participantId);
+		this.arrivalsTimer ??= setTimeout(() => {
+			this.arrivalsTimer = null;
+			const ids = [...this.arrivals];
+			this.arrivals.clear();
+			void this.markSeen(ids).catch(logError);
+		}, ARRIVALS_MS);
 	}
 
 	/** Marks this instance's connected phones as seen, in one statement, so every instance can count them. */
@@ -306,6 +403,8 @@ export class LiveHub {
 function logError(error: unknown, workshopId?: string): void {
 	console.error(`Live updates${workshopId ? ` for workshop ${workshopId}` : ''} failed:`, error);
 }
+
+const logFor = (workshopId: string) => (error: unknown) => logError(error, workshopId);
 
 let current: LiveHub | undefined;
 

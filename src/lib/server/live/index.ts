@@ -58,27 +58,48 @@ export async function deltaFor(
 	change: Announcement,
 	audience: Audience
 ): Promise<Delta | null> {
-	const delta: Delta = { version: change.v, serverNow: new Date().toISOString() };
-	const reactions = reactionsTo(change.what).filter((reaction) => reaction.audiences.includes(audience));
-	if (reactions.length === 0) return delta;
+	return (await deltasFor(db, workshopId, [change], audience))?.[0] ?? null;
+}
+
+/**
+ * The deltas for announcements heard together, in order, read in one transaction. Every part is
+ * read as it is now, so of several announcements of the same row only the last is read: the
+ * others become bare deltas, covered by it (a vote's fifty ballots in a second are one recount).
+ */
+export async function deltasFor(
+	db: Database,
+	workshopId: string,
+	changes: Announcement[],
+	audience: Audience
+): Promise<Delta[] | null> {
+	const serverNow = new Date().toISOString();
+	const lastOfRow = new Map(changes.map((change, i) => [`${change.what}:${change.ref}`, i]));
+	const reactionsOf = (change: Announcement, i: number) =>
+		lastOfRow.get(`${change.what}:${change.ref}`) === i
+			? reactionsTo(change.what).filter((reaction) => reaction.audiences.includes(audience))
+			: [];
+	const deltas: Delta[] = changes.map((change) => ({ version: change.v, serverNow }));
+	if (changes.every((change, i) => reactionsOf(change, i).length === 0)) return deltas;
 	return viewOf(db, workshopId, audience).transaction(async (tx) => {
 		let workshop: Promise<WorkshopState | null> | undefined;
 		const current = () =>
 			(workshop ??= workshopState(tx, workshopId).then((state) => state?.workshop ?? null));
-		const read: ChangeRead = {
-			db: tx,
-			workshopId,
-			audience,
-			change,
-			workshop: () => current().then(present)
-		};
 		try {
-			for (const reaction of reactions) addPart(delta, await reaction.read(read));
+			for (const [i, change] of changes.entries()) {
+				const read: ChangeRead = {
+					db: tx,
+					workshopId,
+					audience,
+					change,
+					workshop: () => current().then(present)
+				};
+				for (const reaction of reactionsOf(change, i)) addPart(deltas[i]!, await reaction.read(read));
+			}
 		} catch (error) {
 			if (error instanceof WorkshopGone) return null;
 			throw error;
 		}
-		return delta;
+		return deltas;
 	});
 }
 
