@@ -267,7 +267,8 @@ describe.each(engines)('live updates on %s', (engine) => {
 });
 
 describe.each(engines)('a stream opened while changes are being told, on %s', (engine) => {
-	it('gets its snapshot before any delta, and every version after it', async () => {
+	/** A live workshop on a fresh database, with a hub of its own; both closed after the test. */
+	async function liveRoom() {
 		const db = await freshDatabase(engine);
 		const hub = new LiveHub(db, TICK_MS);
 		onTestFinished(async () => {
@@ -275,7 +276,13 @@ describe.each(engines)('a stream opened while changes are being told, on %s', (e
 			await db.close();
 		});
 		const org = await organisation(db, 'Org');
-		const room = await workshop(db, org, await member(db, org, 'facilitator'), { status: 'live' });
+		const facilitatorId = await member(db, org, 'facilitator');
+		const room = await workshop(db, org, facilitatorId, { status: 'live' });
+		return { db, hub, facilitatorId, room };
+	}
+
+	it('gets its snapshot before any delta, and every version after it', async () => {
+		const { db, hub, room } = await liveRoom();
 		const screen = recorder('screen');
 		await hub.subscribe(room.id, screen.subscriber);
 
@@ -307,15 +314,7 @@ describe.each(engines)('a stream opened while changes are being told, on %s', (e
 	});
 
 	it('is sent the snapshot already read with the deltas told since, which bring it to now', async () => {
-		const db = await freshDatabase(engine);
-		const hub = new LiveHub(db, TICK_MS);
-		onTestFinished(async () => {
-			await hub.close();
-			await db.close();
-		});
-		const org = await organisation(db, 'Org');
-		const facilitatorId = await member(db, org, 'facilitator');
-		const room = await workshop(db, org, facilitatorId, { status: 'live' });
+		const { db, hub, facilitatorId, room } = await liveRoom();
 		const first = recorder('screen');
 		await hub.subscribe(room.id, first.subscriber);
 		const read = first.events[0]!.data;
@@ -353,10 +352,7 @@ describe.each(engines)('a stream opened while changes are being told, on %s', (e
 	});
 
 	it('of announcements heard together, reads each row once: its last change carries it', async () => {
-		const db = await freshDatabase(engine);
-		onTestFinished(() => db.close());
-		const org = await organisation(db, 'Org');
-		const room = await workshop(db, org, await member(db, org, 'facilitator'), { status: 'live' });
+		const { db, room } = await liveRoom();
 		const ana = await participant(db, room.joinCode, 'Ana');
 		const deltas = await deltasFor(
 			db,
