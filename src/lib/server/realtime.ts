@@ -202,7 +202,12 @@ export class LiveHub {
 		try {
 			while (watched.pending.length || watched.tickDue || watched.awaitingSnapshot.size) {
 				const changes = watched.pending.splice(0);
-				if (changes.length) await this.announce(workshopId, watched, changes).catch(logFor(workshopId));
+				if (changes.length) {
+					await this.announce(workshopId, watched, changes).catch((error: unknown) => {
+						watched.snapshots = {}; // they may lack this round's changes: read anew
+						logError(error, workshopId);
+					});
+				}
 				if (watched.tickDue) {
 					watched.tickDue = false;
 					this.sendHeld(watched);
