@@ -1,5 +1,5 @@
 // Live updates end to end below HTTP: database announcements → the hub → each audience's stream.
-import type { Database } from '$lib/server/db';
+import type { Database, Handle } from '$lib/server/db';
 import { openPostgres } from '$lib/server/db/postgres';
 import * as moods from '$lib/server/moods';
 import * as stories from '$lib/server/stories';
@@ -9,7 +9,7 @@ import { LiveHub } from '$lib/server/realtime';
 import { deltasFor, snapshot } from '$lib/server/live';
 import * as workshops from '$lib/server/workshops';
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { engines, freshDatabase } from '../setup/databases';
 import { asMember, member, organisation, participant, workshop } from '../setup/fixtures';
 import { recorder } from '../setup/streams';
@@ -268,9 +268,10 @@ describe.each(engines)('live updates on %s', (engine) => {
 
 describe.each(engines)('a stream opened while changes are being told, on %s', (engine) => {
 	/** A live workshop on a fresh database, with a hub of its own; both closed after the test. */
-	async function liveRoom() {
+	/** A live workshop and a hub of its own, reading through `hubDb` (the database, by default). */
+	async function liveRoom(hubDb: (db: Database) => Database = (db) => db) {
 		const db = await freshDatabase(engine);
-		const hub = new LiveHub(db, TICK_MS);
+		const hub = new LiveHub(hubDb(db), TICK_MS);
 		onTestFinished(async () => {
 			await hub.close();
 			await db.close();
@@ -349,6 +350,58 @@ describe.each(engines)('a stream opened while changes are being told, on %s', (e
 			version: first.last()!.version,
 			workshop: { stage: 'dream' }
 		});
+	});
+
+	it('ends the streams a failed read left behind; they come back to the room as it is', async () => {
+		// The database refuses the hub's reads for a while (a failover, a dropped connection).
+		let failing = false;
+		const failingWhileAsked = (db: Database): Database =>
+			Object.assign(Object.create(db) as Database, {
+				transaction: <T>(fn: (tx: Handle) => Promise<T>) =>
+					failing ? Promise.reject(new Error('the database is unreachable')) : db.transaction(fn)
+			});
+		const { db, hub, room } = await liveRoom(failingWhileAsked);
+		const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
+		onTestFinished(() => logged.mockRestore());
+		const screen = recorder('screen');
+		await hub.subscribe(room.id, screen.subscriber);
+
+		failing = true;
+		await participant(db, room.joinCode, 'Ana');
+		// Its delta could not be read: rather than wait, perhaps for ever, for a later change to show
+		// the gap, the stream ends and its client reconnects.
+		await expect.poll(() => screen.state.closed).toBe(true);
+		expect(screen.deltas()).toEqual([]);
+		// A stream whose snapshot cannot be read ends too, with nothing sent.
+		const refused = recorder('screen');
+		await hub.subscribe(room.id, refused.subscriber);
+		expect(refused.state.closed).toBe(true);
+		expect(refused.events).toEqual([]);
+		expect(logged).toHaveBeenCalled();
+
+		failing = false;
+		const back = recorder('screen');
+		await hub.subscribe(room.id, back.subscriber);
+		const now = await snapshot(db, room.id, 'screen');
+		expect(back.events).toEqual([{ event: 'snapshot', data: { ...now, serverNow: expect.any(String) } }]);
+		expect(now!.room!.names).toEqual(['Ana']);
+	});
+
+	it('reads a snapshot anew once its audience was sent a delta that does not follow on', async () => {
+		const { db, hub, room } = await liveRoom();
+		const first = recorder('screen');
+		await hub.subscribe(room.id, first.subscriber);
+		const read = first.events[0]!.data.version;
+		// An announcement that skips a version, which a client takes as a change it missed.
+		const channel = `workshop_${room.id.replaceAll('-', '')}`;
+		const skipping = { v: read + 2, what: 'joined', ref: null };
+		await db.query(`select pg_notify($1, $2)`, [channel, JSON.stringify(skipping)]);
+		await expect.poll(() => first.deltas().at(-1)?.version).toBe(read + 2);
+
+		// Given the kept snapshot and that delta, a stream would start over from them, again and again.
+		const late = recorder('screen');
+		await hub.subscribe(room.id, late.subscriber);
+		expect(late.events.map((event) => event.event)).toEqual(['snapshot']);
 	});
 
 	it('of announcements heard together, reads each row once: its last change carries it', async () => {

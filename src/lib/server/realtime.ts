@@ -6,6 +6,7 @@
 import {
 	AUDIENCES,
 	changesNothing,
+	follows,
 	type Audience,
 	type Delta,
 	type Presence,
@@ -31,6 +32,8 @@ export interface Subscriber {
 interface Cached {
 	chunks: Uint8Array[];
 	bytes: number;
+	/** The version a client is at once it has applied them all. */
+	version: number;
 }
 
 /** Past this, a cached snapshot is read again rather than followed by its deltas. */
@@ -212,8 +215,7 @@ export class LiveHub {
 					watched.tickDue = false;
 					this.sendHeld(watched);
 				}
-				if (watched.awaitingSnapshot.size)
-					await this.sendSnapshots(workshopId, watched).catch(logFor(workshopId));
+				if (watched.awaitingSnapshot.size) await this.sendSnapshots(workshopId, watched);
 			}
 		} finally {
 			watched.draining = null; // at once after the last check: work arriving later starts a new loop
@@ -244,16 +246,23 @@ export class LiveHub {
 		const early = this.db.engine === 'postgres' ? watching.map(read) : [];
 		for (const pending of early) void pending.catch(() => {}); // the first failure is thrown below
 		for (const [i, audience] of watching.entries()) {
-			const deltas = await (early[i] ?? read(audience));
+			let deltas: Delta[] | null;
+			try {
+				deltas = await (early[i] ?? read(audience));
+			} catch (error) {
+				logError(error, workshopId);
+				this.restart(workshopId, watched, audience);
+				continue;
+			}
 			if (!deltas) return; // the workshop is gone
-			const chunks = deltas.flatMap((delta) => this.outgoing(workshopId, watched, audience, delta) ?? []);
-			if (chunks.length === 0) continue;
-			const text = Buffer.concat(chunks);
+			const sent = deltas.flatMap((delta) => this.outgoing(workshopId, watched, audience, delta) ?? []);
+			if (sent.length === 0) continue;
+			const text = Buffer.concat(sent.map((delta) => sseEvent('delta', delta)));
 			this.fanOut(watched, (subscriber) => (subscriber.audience === audience ? text : null));
 			// A stream starting after a stage change gets a snapshot read anew, so its page never passes
 			// through the earlier stage on its way to this one.
-			if (deltas.some((delta) => delta.workshop)) delete watched.snapshots[audience];
-			else this.afterSnapshot(watched, audience, text);
+			if (sent.some((delta) => delta.workshop)) delete watched.snapshots[audience];
+			else this.afterSnapshot(watched, audience, text, sent);
 			// The phones are the many: let their streams flush before the next read holds the event loop.
 			if (audience === 'participant') await new Promise((resolve) => setImmediate(resolve));
 		}
@@ -262,31 +271,53 @@ export class LiveHub {
 	/** Sends every waiting stream its audience's snapshot: one read per audience, shared. */
 	private async sendSnapshots(workshopId: string, watched: Watched): Promise<void> {
 		const waiting = [...watched.awaitingSnapshot];
-		try {
-			const missing = [...new Set(waiting.map((subscriber) => subscriber.audience))].filter(
-				(audience) => !watched.snapshots[audience]
-			);
-			const read = async (audience: Audience) => {
+		const missing = [...new Set(waiting.map((subscriber) => subscriber.audience))].filter(
+			(audience) => !watched.snapshots[audience]
+		);
+		const read = async (audience: Audience) => {
+			try {
 				const first = await snapshot(this.db, workshopId, audience);
-				if (first) {
-					const chunk = sseEvent('snapshot', first);
-					watched.snapshots[audience] = { chunks: [chunk], bytes: chunk.byteLength };
-				}
-			};
-			if (this.db.engine === 'postgres') await Promise.all(missing.map(read));
-			else for (const audience of missing) await read(audience);
-			const texts = new Map<Audience, Uint8Array>();
-			for (const subscriber of waiting) {
-				const cached = watched.snapshots[subscriber.audience];
-				if (!cached) continue;
-				let text = texts.get(subscriber.audience);
-				if (!text) texts.set(subscriber.audience, (text = Buffer.concat(cached.chunks)));
-				subscriber.write(text);
+				if (!first) return; // the workshop is gone
+				const chunk = sseEvent('snapshot', first);
+				watched.snapshots[audience] = { chunks: [chunk], bytes: chunk.byteLength, version: first.version };
+			} catch (error) {
+				logError(error, workshopId);
 			}
-		} finally {
-			// After a failed read too: the stream's next delta makes its client start again.
-			for (const subscriber of waiting) watched.awaitingSnapshot.delete(subscriber);
+		};
+		if (this.db.engine === 'postgres') await Promise.all(missing.map(read));
+		else for (const audience of missing) await read(audience);
+		const texts = new Map<Audience, Uint8Array>();
+		for (const subscriber of waiting) {
+			watched.awaitingSnapshot.delete(subscriber);
+			const cached = watched.snapshots[subscriber.audience];
+			if (!cached) {
+				// Its read failed (or the workshop is gone): its client comes back and asks again.
+				this.end(workshopId, watched, subscriber);
+				continue;
+			}
+			let text = texts.get(subscriber.audience);
+			if (!text) texts.set(subscriber.audience, (text = Buffer.concat(cached.chunks)));
+			subscriber.write(text);
 		}
+	}
+
+	/**
+	 * An audience's deltas could not be read: its streams missed versions, and might hear of nothing
+	 * after them for a long while. They end, and their clients come back to a snapshot read anew.
+	 */
+	private restart(workshopId: string, watched: Watched, audience: Audience): void {
+		delete watched.snapshots[audience];
+		delete watched.held[audience];
+		for (const subscriber of watched.subscribers) {
+			if (subscriber.audience === audience && !watched.awaitingSnapshot.has(subscriber))
+				this.end(workshopId, watched, subscriber);
+		}
+	}
+
+	private end(workshopId: string, watched: Watched, subscriber: Subscriber): void {
+		subscriber.close();
+		if (this.watched.get(workshopId) === watched) this.unsubscribe(workshopId, subscriber);
+		else watched.subscribers.delete(subscriber);
 	}
 
 	/**
@@ -305,22 +336,16 @@ export class LiveHub {
 		).flat();
 		for (const subscriber of refused) {
 			subscriber.write(sseEvent('ended', { reason: ACCESS_ENDED[subscriber.audience] }));
-			subscriber.close();
-			this.unsubscribe(workshopId, subscriber);
+			this.end(workshopId, watched, subscriber);
 		}
 	}
 
 	/**
-	 * What to write to an audience for its delta: nothing yet if the delta changes nothing it sees
+	 * What to send an audience for its delta: nothing yet if the delta changes nothing it sees
 	 * (the version is held, and told with the next delta or at the next tick), else the delta, which
 	 * then also covers the versions held before it (`since`).
 	 */
-	private outgoing(
-		workshopId: string,
-		watched: Watched,
-		audience: Audience,
-		delta: Delta
-	): Uint8Array | null {
+	private outgoing(workshopId: string, watched: Watched, audience: Audience, delta: Delta): Delta | null {
 		const held = watched.held[audience];
 		// Only an unbroken run of versions can be covered; after a gap, clients resync anyway.
 		const since = held && held.version === delta.version - 1 ? held.since : undefined;
@@ -334,13 +359,24 @@ export class LiveHub {
 			return null;
 		}
 		delete watched.held[audience];
-		return sseEvent('delta', since === undefined ? delta : { ...delta, since });
+		return since === undefined ? delta : { ...delta, since };
 	}
 
-	/** Keeps what an audience was just sent with its cached snapshot, or drops one grown too long. */
-	private afterSnapshot(watched: Watched, audience: Audience, text: Uint8Array): void {
+	/**
+	 * Keeps what an audience was just sent (`text`, encoding `sent`) with its cached snapshot, or drops
+	 * one grown too long — or one these deltas do not follow: a stream started from it would notice
+	 * the gap and start over, from it again, for ever.
+	 */
+	private afterSnapshot(watched: Watched, audience: Audience, text: Uint8Array, sent: Delta[]): void {
 		const cached = watched.snapshots[audience];
 		if (!cached) return;
+		for (const delta of sent) {
+			if (!follows(delta, cached.version)) {
+				delete watched.snapshots[audience];
+				return;
+			}
+			cached.version = Math.max(cached.version, delta.version);
+		}
 		cached.chunks.push(text);
 		cached.bytes += text.byteLength;
 		if (cached.bytes > CACHED_MAX_BYTES) delete watched.snapshots[audience];
@@ -349,13 +385,15 @@ export class LiveHub {
 	/** Tells each audience of the versions held for it, in one bare delta. */
 	private sendHeld(watched: Watched): void {
 		const serverNow = new Date().toISOString();
-		const chunks = new Map<Audience, Uint8Array>();
+		const ticks = new Map<Audience, { tick: Delta; chunk: Uint8Array }>();
 		for (const [audience, held] of Object.entries(watched.held) as [Audience, Held][]) {
-			chunks.set(audience, sseEvent('delta', { version: held.version, since: held.since, serverNow }));
+			const tick = { version: held.version, since: held.since, serverNow };
+			ticks.set(audience, { tick, chunk: sseEvent('delta', tick) });
 		}
 		watched.held = {};
-		if (chunks.size > 0) this.fanOut(watched, (subscriber) => chunks.get(subscriber.audience) ?? null);
-		for (const [audience, chunk] of chunks) this.afterSnapshot(watched, audience, chunk);
+		if (ticks.size === 0) return;
+		this.fanOut(watched, (subscriber) => ticks.get(subscriber.audience)?.chunk ?? null);
+		for (const [audience, { tick, chunk }] of ticks) this.afterSnapshot(watched, audience, chunk, [tick]);
 	}
 
 	private fanOut(watched: Watched, text: (subscriber: Subscriber) => Uint8Array | null): void {
