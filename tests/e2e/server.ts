@@ -2,7 +2,7 @@
 // PGlite data directory, for browser tests. It does not build the app unless there is no build at all.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chromium as playwright, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, beforeEach } from 'vitest';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
@@ -220,6 +220,13 @@ export function browserSuite(chromiumPath: string, options: StartOptions = {}) {
 		server = await startServer(options);
 		browser = await launchChromium(chromiumPath);
 	}, 120_000);
+	// A failure in CI is read from its log alone: show what the server said.
+	beforeEach(({ onTestFailed }) => {
+		onTestFailed(() => {
+			const said = server?.output().trim();
+			if (said) console.error(`--- the server's output, to this failure ---\n${said.slice(-6000)}`);
+		});
+	});
 	afterAll(async () => {
 		for (const context of contexts) await context.close();
 		await browser?.close();
