@@ -9,8 +9,14 @@ export type { Database, Engine, Handle, Identity } from './types';
 let current: Database | undefined;
 
 /** Opens the configured engine and brings its schema up to date. Called once, at start-up. */
-export async function openDatabase(env: { DATABASE_URL?: string; DATA_DIR?: string }): Promise<Database> {
-	const db = env.DATABASE_URL ? openPostgres(env.DATABASE_URL) : await openPglite(env.DATA_DIR || './data');
+export async function openDatabase(env: {
+	DATABASE_URL?: string;
+	DATABASE_POOL_SIZE?: string;
+	DATA_DIR?: string;
+}): Promise<Database> {
+	const db = env.DATABASE_URL
+		? openPostgres(env.DATABASE_URL, { max: poolSize(env.DATABASE_POOL_SIZE) })
+		: await openPglite(env.DATA_DIR || './data');
 	try {
 		await migrate(db);
 	} catch (error) {
@@ -19,6 +25,19 @@ export async function openDatabase(env: { DATABASE_URL?: string; DATA_DIR?: stri
 	}
 	current = db;
 	return db;
+}
+
+/**
+ * Connections each instance may hold to PostgreSQL (DATABASE_POOL_SIZE, 10 by default). At least
+ * two: a request's transaction may wait on a query outside it.
+ */
+export function poolSize(value: string | undefined): number {
+	if (value === undefined || value === '') return 10;
+	const size = Number(value);
+	if (!Number.isInteger(size) || size < 2 || size > 1000) {
+		throw new Error(`DATABASE_POOL_SIZE must be a whole number from 2 to 1000 (it is "${value}").`);
+	}
+	return size;
 }
 
 /**

@@ -51,7 +51,8 @@ export class ChangedMigrationError extends Error {
 
 /**
  * Applies the pending migrations in one transaction, recording them where the Supabase CLI does,
- * so `supabase migration up` and the app agree. An advisory lock keeps concurrent starts in line.
+ * so `supabase migration up` and the app agree. An advisory lock keeps concurrent starts in line,
+ * the platform objects outside Supabase (compat.sql) included.
  * Each applied file's checksum is kept beside that record; a file edited after it was applied
  * stops the start-up (one applied before checksums existed, or by the CLI, is trusted once).
  */
@@ -59,9 +60,9 @@ export async function migrate(
 	db: Handle,
 	all: Migration[] = migrations
 ): Promise<{ applied: string[]; total: number }> {
-	if (!(await isSupabase(db))) await db.exec(compatSql);
 	return db.transaction(async (tx) => {
 		await tx.query(`select pg_advisory_xact_lock(hashtext('cx-workshop:migrate'))`);
+		if (!(await isSupabase(tx))) await tx.exec(compatSql);
 		await tx.query(`create schema if not exists supabase_migrations`);
 		await tx.query(
 			`create table if not exists supabase_migrations.schema_migrations (
