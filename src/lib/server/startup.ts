@@ -7,7 +7,7 @@ import { startLiveHub, stopLiveHub } from './realtime';
 import { newToken } from './tokens';
 import { freezeEarlierReveals } from './votes';
 
-/** DATABASE_URL, DATA_DIR, DEMO (off), DEMO_PASSWORD, PORT: see the README. */
+/** DATABASE_URL, DATABASE_POOL_SIZE, DATA_DIR, DEMO (off), DEMO_PASSWORD, PORT: see the README. */
 type StartEnv = Record<string, string | undefined>;
 
 /** Addresses a phone on the same network can open. */
