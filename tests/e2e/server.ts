@@ -56,7 +56,7 @@ export function freePort(): Promise<number> {
 	});
 }
 
-function ensureBuilt(): void {
+export function ensureBuilt(): void {
 	if (existsSync(path.join(ROOT, 'build', 'handler.js'))) return;
 	console.log('[e2e] build/handler.js is missing: running `npx vite build` once (takes a minute)…');
 	const result = spawnSync('npx', ['vite', 'build'], { cwd: ROOT, stdio: 'inherit' });
@@ -101,6 +101,8 @@ export interface StartOptions {
 	prepare?: (dataDir: string) => Promise<void>;
 	/** Settings on top of the test's own (e.g. PROTOCOL_HEADER, to act as if behind an HTTPS proxy). */
 	env?: Record<string, string>;
+	/** Where `src/serve.js` and `build/` are: the repository, or an install of them elsewhere. */
+	root?: string;
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
@@ -115,7 +117,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
 		throw error;
 	}
 	const child = spawn(process.execPath, ['src/serve.js'], {
-		cwd: ROOT,
+		cwd: options.root ?? ROOT,
 		env,
 		stdio: ['ignore', 'pipe', 'pipe']
 	});
