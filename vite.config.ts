@@ -9,6 +9,8 @@ export default defineConfig({
 	test: {
 		include: ['src/**/*.spec.ts', 'tests/**/*.test.ts'],
 		globalSetup: ['tests/setup/global.ts'],
+		// The app's JSON log stays out of the test report (servers started by tests log again).
+		env: { LOG_LEVEL: 'silent' },
 		reporters: ['default', './tests/setup/closing-line.ts'],
 		// Waits are for events; their limits are generous so a busy machine is slow, never red.
 		testTimeout: 120_000,

@@ -5,6 +5,8 @@ import type { Participant } from '$lib/server/participants';
 declare global {
 	namespace App {
 		interface Locals {
+			/** This request's id: on its response (`X-Request-Id`), its log lines and its error page. */
+			requestId: string;
 			/** The signed-in member, or null. */
 			member: Member | null;
 			/** Database access as this request's identity (the member, else anonymous): RLS applies. */
@@ -22,6 +24,8 @@ declare global {
 		}
 		interface Error {
 			message: string;
+			/** The failed request's id, to quote when reporting it (unexpected errors only). */
+			id?: string;
 		}
 	}
 	namespace NodeJS {

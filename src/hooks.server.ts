@@ -9,7 +9,18 @@ import { participantAccess } from '$lib/server/http/liveAccess';
 import { asParticipant } from '$lib/server/participants';
 import { start } from '$lib/server/startup';
 import { supabaseConfig, verifiedUserId } from '$lib/server/http/supabaseAuth';
-import { error, redirect, type Handle, type ServerInit } from '@sveltejs/kit';
+import { log } from '$lib/server/ops/log';
+import { observeRequest } from '$lib/server/ops/metrics';
+import { requestId } from '$lib/server/ops/requestId';
+import {
+	error,
+	isHttpError,
+	isRedirect,
+	redirect,
+	type Handle,
+	type HandleServerError,
+	type ServerInit
+} from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 
 export const init: ServerInit = async () => {
@@ -122,4 +133,41 @@ const headers: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(readableForms, identity, guard, phone, headers);
+/**
+ * Gives each request an id — on its response, on every log line about it, on its error page — and
+ * once it is answered logs one line and records its duration. Routes are named by their id, never
+ * their path: paths hold join codes and secret links.
+ */
+const observed: Handle = async ({ event, resolve }) => {
+	const started = performance.now();
+	const id = requestId(event.request.headers.get('x-request-id'));
+	event.locals.requestId = id;
+	let status = 500;
+	try {
+		const response = await resolve(event);
+		status = response.status;
+		response.headers.set('X-Request-Id', id);
+		return response;
+	} catch (thrown) {
+		// A redirect or an error thrown by a hook below; SvelteKit answers it after this.
+		if (isRedirect(thrown) || isHttpError(thrown)) status = thrown.status;
+		throw thrown;
+	} finally {
+		const seconds = (performance.now() - started) / 1000;
+		const route = event.route.id;
+		observeRequest(event.request.method, route, status, seconds);
+		log.info(
+			{ req: id, method: event.request.method, route, status, ms: Math.round(seconds * 1000) },
+			'request'
+		);
+	}
+};
+
+/** An unexpected error: logged with its request's id, which the error page shows, never its details. */
+export const handleError: HandleServerError = ({ error: failure, event, status, message }) => {
+	const id = event.locals.requestId ?? requestId(null);
+	if (status >= 500) log.error({ req: id, route: event.route.id, status, err: failure }, 'request failed');
+	return { message: status >= 500 ? 'Something went wrong on our side.' : message, id };
+};
+
+export const handle = sequence(observed, readableForms, identity, guard, phone, headers);

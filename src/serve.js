@@ -36,6 +36,12 @@ let onIdle = () => {};
 
 const server = http.createServer((req, res) => {
 	if (draining) {
+		// Load balancers stop sending here; a person asking sees why.
+		if (req.url === '/api/health') {
+			res.writeHead(503, { 'content-type': 'application/json', connection: 'close', 'retry-after': '2' });
+			res.end(JSON.stringify({ ok: false, draining: true }));
+			return;
+		}
 		// A live stream reconnecting on a keep-alive connection after the signal: a browser's
 		// EventSource gives up for good on a 503, but retries after a network error.
 		if (req.headers.accept?.includes('text/event-stream')) return void req.socket.destroy();

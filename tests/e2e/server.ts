@@ -71,12 +71,14 @@ function serverEnv(port: number, dataDir: string): NodeJS.ProcessEnv {
 		HOST: '127.0.0.1',
 		PORT: String(port),
 		DATA_DIR: dataDir,
-		DEMO_PASSWORD
+		DEMO_PASSWORD,
+		LOG_LEVEL: 'info'
 	};
 	// These would switch the engine, the sign-in or the protocol handling away from what we test.
 	for (const name of [
 		'DATABASE_URL',
 		'DEMO',
+		'METRICS_TOKEN',
 		'ORIGIN',
 		'PROTOCOL_HEADER',
 		'PUBLIC_SUPABASE_URL',

@@ -14,6 +14,7 @@ import {
 	type StreamEnded
 } from '$lib/live';
 import type { Database } from './db';
+import { log } from './ops/log';
 import { connectedCount, deltasFor, snapshot, viewOf, type Announcement } from './live';
 
 export interface Subscriber {
@@ -26,6 +27,15 @@ export interface Subscriber {
 	stillAllowed(): Promise<boolean>;
 	/** Ends the stream (after what was written). */
 	close(): void;
+}
+
+export interface HubStats {
+	/** Workshops this instance listens to. */
+	workshops: number;
+	streams: Record<Audience, number>;
+	/** Announcements heard and not yet sent. */
+	pending: number;
+	deltasSent: number;
 }
 
 /** A snapshot as read and the deltas its audience was sent after it: together, the state now. */
@@ -106,6 +116,8 @@ export class LiveHub {
 	/** Phones whose stream just started, to be marked seen together. */
 	private readonly arrivals = new Set<string>();
 	private arrivalsTimer: NodeJS.Timeout | null = null;
+	/** Deltas written to streams since start (one per stream per delta). */
+	private deltasSent = 0;
 
 	constructor(
 		private readonly db: Database,
@@ -140,6 +152,17 @@ export class LiveHub {
 		let n = 0;
 		for (const watched of this.watched.values()) n += watched.subscribers.size;
 		return n;
+	}
+
+	/** What this instance's hub holds and has done (health and metrics). */
+	stats(): HubStats {
+		const streams: Record<Audience, number> = { screen: 0, facilitator: 0, participant: 0 };
+		let pending = 0;
+		for (const watched of this.watched.values()) {
+			pending += watched.pending.length;
+			for (const subscriber of watched.subscribers) streams[subscriber.audience]++;
+		}
+		return { workshops: this.watched.size, streams, pending, deltasSent: this.deltasSent };
 	}
 
 	/** Ends every stream (its browser reconnects, to another instance if there is one) and stops listening. */
@@ -258,7 +281,8 @@ export class LiveHub {
 			const sent = deltas.flatMap((delta) => this.outgoing(workshopId, watched, audience, delta) ?? []);
 			if (sent.length === 0) continue;
 			const text = Buffer.concat(sent.map((delta) => sseEvent('delta', delta)));
-			this.fanOut(watched, (subscriber) => (subscriber.audience === audience ? text : null));
+			const streams = this.fanOut(watched, (subscriber) => (subscriber.audience === audience ? text : null));
+			this.deltasSent += streams * sent.length;
 			// A stream starting after a stage change gets a snapshot read anew, so its page never passes
 			// through the earlier stage on its way to this one.
 			if (sent.some((delta) => delta.workshop)) delete watched.snapshots[audience];
@@ -392,16 +416,21 @@ export class LiveHub {
 		}
 		watched.held = {};
 		if (ticks.size === 0) return;
-		this.fanOut(watched, (subscriber) => ticks.get(subscriber.audience)?.chunk ?? null);
+		this.deltasSent += this.fanOut(watched, (subscriber) => ticks.get(subscriber.audience)?.chunk ?? null);
 		for (const [audience, { tick, chunk }] of ticks) this.afterSnapshot(watched, audience, chunk, [tick]);
 	}
 
-	private fanOut(watched: Watched, text: (subscriber: Subscriber) => Uint8Array | null): void {
+	/** Writes to every stream that has had its snapshot; returns how many were written to. */
+	private fanOut(watched: Watched, text: (subscriber: Subscriber) => Uint8Array | null): number {
+		let written = 0;
 		for (const subscriber of watched.subscribers) {
 			if (watched.awaitingSnapshot.has(subscriber)) continue;
 			const chunk = text(subscriber);
-			if (chunk && !subscriber.write(chunk)) watched.subscribers.delete(subscriber);
+			if (!chunk) continue;
+			if (subscriber.write(chunk)) written++;
+			else watched.subscribers.delete(subscriber);
 		}
+		return written;
 	}
 
 	private broadcastRaw(chunk: Uint8Array): void {
@@ -444,7 +473,7 @@ export class LiveHub {
 }
 
 function logError(error: unknown, workshopId?: string): void {
-	console.error(`Live updates${workshopId ? ` for workshop ${workshopId}` : ''} failed:`, error);
+	log.error({ err: error, workshop: workshopId }, 'live updates failed');
 }
 
 const logFor = (workshopId: string) => (error: unknown) => logError(error, workshopId);

@@ -3,6 +3,7 @@ import { closeDatabase, openDatabase, type Database } from './db';
 import { countApplied } from './db/migrate';
 import { DataDirInUseError } from './db/lockfile';
 import { DEMO_EMAIL, seedDemo } from './demo';
+import { readMetricsFrom } from './ops/metrics';
 import { startLiveHub, stopLiveHub } from './realtime';
 import { newToken } from './tokens';
 import { freezeEarlierReveals } from './votes';
@@ -42,7 +43,11 @@ export async function start(env: StartEnv): Promise<Database> {
 			);
 		}
 	}
-	startLiveHub(db);
+	const hub = startLiveHub(db);
+	readMetricsFrom(
+		() => hub,
+		() => db
+	);
 	// The shutdown, in serve.js's order: on `cx:drain` the live streams end (so the requests left are
 	// ordinary ones, which finish); on `sveltekit:shutdown`, once no request is left, the database
 	// closes, and `cx:closed` tells serve.js it may exit.

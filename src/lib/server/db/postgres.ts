@@ -19,8 +19,9 @@ function handleFor(sql: Sql): Handle {
 
 /** Connects to any PostgreSQL 15+ (the local server, or a hosted Supabase project's Postgres). */
 export function openPostgres(url: string, options: { max?: number } = {}): Database {
+	const max = options.max ?? 10;
 	const sql = postgres(url, {
-		max: options.max ?? 10,
+		max,
 		onnotice: () => {},
 		connection: { search_path: SEARCH_PATH },
 		// Match PGlite, so domain code is engine-blind: bigint counts arrive as numbers, and a string
@@ -45,11 +46,19 @@ export function openPostgres(url: string, options: { max?: number } = {}): Datab
 	let closed = false;
 	const open = handleFor(sql);
 	const refuse = () => Promise.reject(new Error('The database is closed (the server is shutting down).'));
+	// Operations on the pool now, running or waiting for a connection (for the metrics).
+	let busy = 0;
+	const counted = <T>(run: () => Promise<T>): Promise<T> => {
+		if (closed) return refuse();
+		busy++;
+		return run().finally(() => busy--);
+	};
 	return {
 		engine: 'postgres',
-		query: (text, params) => (closed ? refuse() : open.query(text, params)),
-		exec: (text) => (closed ? refuse() : open.exec(text)),
-		transaction: (fn) => (closed ? refuse() : open.transaction(fn)),
+		pool: { size: max, busy: () => busy },
+		query: (text, params) => counted(() => open.query(text, params)),
+		exec: (text) => counted(() => open.exec(text)),
+		transaction: (fn) => counted(() => open.transaction(fn)),
 		listen: async (channel, onPayload) => {
 			const { unlisten } = await sql.listen(channel, onPayload);
 			return unlisten;

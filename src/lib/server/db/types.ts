@@ -18,6 +18,8 @@ export const SEARCH_PATH = 'cx, public';
 /** The owner connection: migrations, system jobs, and the source of request-scoped handles. */
 export interface Database extends Handle {
 	readonly engine: Engine;
+	/** PostgreSQL's connection pool: its size, and the operations on it now (running or waiting). */
+	readonly pool?: { size: number; busy(): number };
 	/** Calls `onPayload` for every NOTIFY on `channel`; resolves to an unsubscribe function. */
 	listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
 	close(): Promise<void>;
