@@ -163,11 +163,15 @@ const observed: Handle = async ({ event, resolve }) => {
 	}
 };
 
-/** An unexpected error: logged with its request's id, which the error page shows, never its details. */
+/**
+ * An unexpected error: logged with its request's id, which the error page shows, never its details.
+ * (In the message, on SvelteKit's own error page: a page of ours would load on every phone.)
+ */
 export const handleError: HandleServerError = ({ error: failure, event, status, message }) => {
 	const id = event.locals.requestId ?? requestId(null);
-	if (status >= 500) log.error({ req: id, route: event.route.id, status, err: failure }, 'request failed');
-	return { message: status >= 500 ? 'Something went wrong on our side.' : message, id };
+	if (status < 500) return { message, id };
+	log.error({ req: id, route: event.route.id, status, err: failure }, 'request failed');
+	return { message: `Something went wrong on our side. If it happens again, quote the reference ${id}.`, id };
 };
 
 export const handle = sequence(observed, readableForms, identity, guard, phone, headers);
