@@ -1,5 +1,6 @@
 // A whole live session in real Chromium: a facilitator on a laptop, a projector screen opened with a
-// screen link (no sign-in), and three phones. Each phone must follow the facilitator within a second.
+// screen link (no sign-in), and three phones. Every phone follows the facilitator (how fast is
+// printed here; the bench measures it).
 // SCREENSHOT=1 also writes the README's pictures of the screen, the control panel and a phone.
 import type { Browser, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
@@ -73,7 +74,7 @@ describe.skipIf(!chromium)('a live workshop in Chromium', () => {
 		await readmeScreenshot(screen, 'screen-lobby.png');
 	});
 
-	it('moving to Explore reaches every phone and the screen within a second', async () => {
+	it('moving to Explore reaches every phone and the screen', async () => {
 		await control('Start: Explore →');
 		const took = await phonesFollow('Explore');
 		await screen.getByRole('heading', { name: 'Explore' }).waitFor({ timeout: LIVE_UPDATE_MS });
@@ -132,7 +133,7 @@ describe.skipIf(!chromium)('a live workshop in Chromium', () => {
 		await control(/Posting locked — unlock/);
 	});
 
-	it('moving on to Dream reaches every phone within a second', async () => {
+	it('moving on to Dream reaches every phone', async () => {
 		await control('Dream →');
 		await phonesFollow('Dream');
 		await screen.getByRole('heading', { name: 'Dream' }).waitFor({ timeout: LIVE_UPDATE_MS });

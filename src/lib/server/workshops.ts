@@ -200,6 +200,18 @@ export async function timer(
 	return rows.length === 1;
 }
 
+/**
+ * Deletes a workshop with everything in it — its stories (in the library too), ballots and
+ * participants — as one of its facilitators or an owner of its organisation, and never while it runs;
+ * the policies decide. Returns its title, or null when there is nothing this caller may delete.
+ */
+export async function remove(db: Handle, workshopId: string): Promise<string | null> {
+	const [row] = await db.query<{ title: string }>(`delete from workshops where id = $1 returning title`, [
+		workshopId
+	]);
+	return row?.title ?? null;
+}
+
 /** Ends the workshop; consenting stories join the library in the same transaction. */
 export async function end(db: Handle, workshopId: string): Promise<boolean> {
 	const [row] = await db.query<{ ended: boolean }>(`select app.end_workshop($1) as ended`, [workshopId]);
