@@ -1,5 +1,6 @@
-// An owner deletes an ended workshop from the workshops page, in real Chromium: asked first, told
-// after, and the workshop, its charter and its stories are gone.
+// An owner's data, in real Chromium: the owner downloads all of the organisation's data, then deletes
+// an ended workshop from the workshops page — asked first, told after, its charter gone.
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { axeViolations } from './axe';
 import { browserSuite, findChromium, signIn } from './server';
@@ -7,8 +8,22 @@ import { browserSuite, findChromium, signIn } from './server';
 const chromium = findChromium();
 const FINISHED = { code: 'KCK7QP', title: 'Service excellence kick-off' }; // the demo's ended workshop
 
-describe.skipIf(!chromium)('deleting a workshop in Chromium', () => {
+describe.skipIf(!chromium)('an owner’s data in Chromium', () => {
 	const suite = browserSuite(chromium!);
+
+	it('the owner downloads all of the organisation’s data from the organisation page', async () => {
+		const { page } = await suite.open({ viewport: { width: 1280, height: 900 } });
+		await signIn(page, 'demo@example.com', '/org');
+		const [download] = await Promise.all([
+			page.waitForEvent('download'),
+			page.getByRole('link', { name: 'Download all (JSON)' }).click()
+		]);
+		expect(download.suggestedFilename()).toMatch(/^cx-workshop-organisation-\d{4}-\d{2}-\d{2}\.json$/);
+		const data = JSON.parse(await readFile((await download.path())!, 'utf8'));
+		expect(data.organisation.name).toBe('Harbour Telecom (demo)');
+		expect(data.workshops.map((w: { join_code: string }) => w.join_code)).toContain(FINISHED.code);
+		expect(data.rooms.stories.length).toBeGreaterThan(0);
+	});
 
 	it('the owner deletes the ended workshop: asked first, told after, its charter gone', async () => {
 		const { page } = await suite.open({ viewport: { width: 1280, height: 900 } });
