@@ -25,6 +25,22 @@ describe.skipIf(!chromium)('an owner’s data in Chromium', () => {
 		expect(data.rooms.stories.length).toBeGreaterThan(0);
 	});
 
+	it('the owner sets how long room-only stories and names are kept, and is told a wrong number', async () => {
+		const { page } = await suite.open({ viewport: { width: 1280, height: 900 } });
+		await signIn(page, 'demo@example.com', '/org');
+		const days = page.getByLabel('Days to keep room-only stories and participants’ names');
+		const save = page.getByRole('region', { name: 'Keeping data' }).getByRole('button', { name: 'Save' });
+		await days.fill('0');
+		await save.click();
+		await page.getByText('Give a number of days, from 1 to 3,650, or leave it empty.').waitFor();
+		await days.fill('30');
+		await save.click();
+		await page.getByRole('status').getByText('now go 30 days after a workshop ends').waitFor();
+		await page.reload();
+		expect(await days.inputValue()).toBe('30');
+		expect(await axeViolations(page)).toEqual([]);
+	});
+
 	it('the owner deletes the ended workshop: asked first, told after, its charter gone', async () => {
 		const { page } = await suite.open({ viewport: { width: 1280, height: 900 } });
 		await signIn(page, 'demo@example.com', '/workshops');

@@ -23,6 +23,28 @@ export async function members(db: Handle, orgId: string): Promise<OrgMember[]> {
 	);
 }
 
+/** The organisation's retention period in days, or null when it keeps everything. */
+export async function retentionDays(db: Handle, orgId: string): Promise<number | null> {
+	const [row] = await db.query<{ days: number | null }>(
+		`select retention_days as days from organisations where id = $1`,
+		[orgId]
+	);
+	return row?.days ?? null;
+}
+
+/**
+ * How many days after a workshop ends its room-only stories and participants' names are kept (null:
+ * always). Owners only (row policy); 1 to 3,650 days (check constraint).
+ */
+export async function setRetention(db: Handle, orgId: string, days: number | null): Promise<void> {
+	const rows = await db.query(`update organisations set retention_days = $2 where id = $1 returning id`, [
+		orgId,
+		days
+	]);
+	if (rows.length === 0)
+		throw new NotAllowedError('Only an owner may change how long the organisation keeps data.');
+}
+
 /** Sets the language and region the organisation reads dates in. Owners only (row policy). */
 export async function setLocale(db: Handle, orgId: string, locale: string): Promise<void> {
 	const rows = await db.query(`update organisations set locale = $2 where id = $1 returning id`, [

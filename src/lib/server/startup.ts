@@ -4,6 +4,7 @@ import { countApplied } from './db/migrate';
 import { DataDirInUseError } from './db/lockfile';
 import { DEMO_EMAIL, seedDemo } from './demo';
 import { readMetricsFrom } from './ops/metrics';
+import { startRetention } from './retention';
 import { startLiveHub, stopLiveHub } from './realtime';
 import { newToken } from './tokens';
 import { freezeEarlierReveals } from './votes';
@@ -43,6 +44,7 @@ export async function start(env: StartEnv): Promise<Database> {
 			);
 		}
 	}
+	const stopRetention = startRetention(db);
 	const hub = startLiveHub(db);
 	readMetricsFrom(
 		() => hub,
@@ -51,9 +53,10 @@ export async function start(env: StartEnv): Promise<Database> {
 	// The shutdown, in serve.js's order: on `cx:drain` the live streams end (so the requests left are
 	// ordinary ones, which finish); on `sveltekit:shutdown`, once no request is left, the database
 	// closes, and `cx:closed` tells serve.js it may exit.
-	const stopped = new Promise<void>((resolve) => process.once('cx:drain', resolve)).then(() =>
-		stopLiveHub().catch((error: unknown) => console.error('Stopping live updates failed:', error))
-	);
+	const stopped = new Promise<void>((resolve) => process.once('cx:drain', resolve)).then(() => {
+		stopRetention();
+		return stopLiveHub().catch((error: unknown) => console.error('Stopping live updates failed:', error));
+	});
 	process.once('sveltekit:shutdown', () => {
 		process.emit('cx:drain');
 		stopped

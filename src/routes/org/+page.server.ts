@@ -17,6 +17,22 @@ const ChangeRole = v.object({ user_id: uuid, role });
 const Remove = v.object({ user_id: uuid });
 const Reset = v.object({ user_id: uuid });
 const Revoke = v.object({ invite_id: uuid });
+// Empty keeps everything; else whole days, 1 to 3,650.
+const SetRetention = v.object({
+	days: v.union(
+		[
+			v.literal(''),
+			v.pipe(
+				v.string(),
+				v.regex(/^\d{1,4}$/, 'Give a number of days, from 1 to 3,650, or leave it empty.'),
+				v.transform(Number),
+				v.minValue(1, 'Give a number of days, from 1 to 3,650, or leave it empty.'),
+				v.maxValue(3650, 'Give a number of days, from 1 to 3,650, or leave it empty.')
+			)
+		],
+		'Give a number of days, from 1 to 3,650, or leave it empty.'
+	)
+});
 const SetLocale = v.object({
 	locale: v.picklist(Object.keys(LOCALES) as Locale[], 'Choose a language and region from the list.')
 });
@@ -35,6 +51,7 @@ export const load: PageServerLoad = async (event) => {
 		membership,
 		members: await organisations.members(event.locals.db, membership.orgId),
 		invites: isOwner ? await organisations.pendingInvites(event.locals.db, membership.orgId) : [],
+		retentionDays: await organisations.retentionDays(event.locals.db, membership.orgId),
 		// Password links are for the app's own accounts; with Supabase Auth, Supabase resets passwords.
 		ownAccounts: !supabaseConfig({ ...env })
 	};
@@ -112,6 +129,20 @@ export const actions: Actions = {
 		return ownerAction(event, async (orgId) => {
 			await organisations.setLocale(event.locals.db, orgId, parsed.data.locale);
 			return { saved: 'Dates now read in ' + LOCALES[parsed.data.locale] + '.' };
+		});
+	},
+	retention: async (event) => {
+		const parsed = parseForm(await event.request.formData(), SetRetention);
+		if (!parsed.ok) return fail(400, { error: Object.values(parsed.errors)[0] });
+		const days = parsed.data.days === '' ? null : parsed.data.days;
+		return ownerAction(event, async (orgId) => {
+			await organisations.setRetention(event.locals.db, orgId, days);
+			return {
+				saved:
+					days === null
+						? 'Everything is kept.'
+						: `Room-only stories and participants’ names now go ${days} days after a workshop ends.`
+			};
 		});
 	},
 	revoke: async (event) => {

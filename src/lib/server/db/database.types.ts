@@ -16,6 +16,13 @@ export type Database = {
 			add_paper_participant: { Args: { p_display_name: string; workshop: string }; Returns: string };
 			announce: { Args: { ref: string; what: string; workshop: string }; Returns: number };
 			announce_access: { Args: { who: string; workshop: string }; Returns: undefined };
+			apply_retention: {
+				Args: Record<PropertyKey, never>;
+				Returns: {
+					participants: number;
+					stories: number;
+				}[];
+			};
 			ballot_counts: {
 				Args: { workshop: string };
 				Returns: {
@@ -544,6 +551,7 @@ export type Database = {
 					is_demo: boolean;
 					locale: string;
 					name: string;
+					retention_days: number | null;
 				};
 				ComputedFields: never;
 				Insert: {
@@ -552,6 +560,7 @@ export type Database = {
 					is_demo?: boolean;
 					locale?: string;
 					name: string;
+					retention_days?: number | null;
 				};
 				Update: {
 					created_at?: string;
@@ -559,6 +568,7 @@ export type Database = {
 					is_demo?: boolean;
 					locale?: string;
 					name?: string;
+					retention_days?: number | null;
 				};
 				Relationships: [];
 			};
