@@ -68,7 +68,7 @@ describe.skipIf(!chromium)('member pages are accessible', () => {
 
 		await owner.goto('/org');
 		await owner.getByLabel('Show dates in').selectOption('en-US');
-		await owner.getByRole('button', { name: 'Save' }).last().click();
+		await owner.getByRole('region', { name: 'Dates' }).getByRole('button', { name: 'Save' }).click();
 		await owner.getByText('Dates now read in English (United States).').waitFor();
 		await owner.goto(`/w/${FINISHED}/charter`);
 		expect(await owner.locator('main header .hint').first().textContent()).toMatch(

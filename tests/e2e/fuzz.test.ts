@@ -23,8 +23,10 @@ const ACTIONS: Record<string, Record<string, string[]>> = {
 		remove: ['user_id'],
 		reset: ['user_id'],
 		revoke: ['invite_id'],
-		locale: ['locale']
+		locale: ['locale'],
+		retention: ['days']
 	},
+	'/workshops': { delete: ['id'] },
 	'/account': { password: ['current_password', 'password'], everywhere: [] },
 	'/reset/[token]': { default: ['password'] },
 	'/workshops/new': { default: ['title', 'team_name', 'prompt_explore', 'prompt_dream', 'prompt_grow'] },
@@ -412,6 +414,13 @@ describe('fuzzing every form action', () => {
 		]) {
 			await fuzzRoute(route, member, 15);
 		}
+		// As the demo's leader, who may delete nothing: fuzzing the owner's deletes could take the
+		// demo workshop the phone tests use.
+		const leader = cookieOf(
+			await post('/login', new URLSearchParams({ email: 'leader@example.com', password: DEMO_PASSWORD }), '')
+		);
+		await learnIds('/workshops', member);
+		await fuzzRoute('/workshops', leader, 15);
 		// Last, as they end the member's sessions: a wrong current password and wrong sign-ins count
 		// against this address, signing out (everywhere) ends the session the tests above use.
 		await fuzzRoute('/account', member, 10);
