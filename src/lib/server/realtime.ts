@@ -147,13 +147,6 @@ export class LiveHub {
 		return () => this.unsubscribe(workshopId, subscriber);
 	}
 
-	/** How many streams this instance holds (for the bench and health). */
-	get streamCount(): number {
-		let n = 0;
-		for (const watched of this.watched.values()) n += watched.subscribers.size;
-		return n;
-	}
-
 	/** What this instance's hub holds and has done (health and metrics). */
 	stats(): HubStats {
 		const streams: Record<Audience, number> = { screen: 0, facilitator: 0, participant: 0 };
@@ -267,7 +260,7 @@ export class LiveHub {
 		// and the round waits for them). PGlite runs one at a time: there each audience's deltas leave
 		// as soon as they are read, so phones do not wait for the screen's.
 		const early = this.db.engine === 'postgres' ? watching.map(read) : [];
-		for (const pending of early) void pending.catch(() => {}); // the first failure is thrown below
+		for (const pending of early) void pending.catch(() => {}); // each failure is handled below, for its audience
 		for (const [i, audience] of watching.entries()) {
 			let deltas: Delta[] | null;
 			try {
