@@ -7,6 +7,7 @@ create function app.now_ms() returns bigint
 language sql volatile set search_path = ''
 as $$ select (extract(epoch from clock_timestamp()) * 1000)::bigint $$;
 -- A column default runs as whoever inserts.
+revoke execute on function app.now_ms() from public;
 grant execute on function app.now_ms() to authenticated, service_role;
 
 alter table cx.ballots add column seq bigint not null default app.now_ms() check (seq >= 0);
@@ -24,6 +25,8 @@ begin
   return new;
 end
 $$;
+
+revoke execute on function app.keep_newer_answer() from public;
 
 create trigger ballots_keep_newer before update on cx.ballots
   for each row execute function app.keep_newer_answer();
