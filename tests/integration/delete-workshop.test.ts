@@ -4,15 +4,7 @@ import type { Database } from '$lib/server/db';
 import * as workshops from '$lib/server/workshops';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, freshDatabase } from '../setup/databases';
-import {
-	asMember,
-	asParticipant,
-	member,
-	organisation,
-	participant,
-	story,
-	workshop
-} from '../setup/fixtures';
+import { asMember, asParticipant, endedWorkshop, member, organisation, workshop } from '../setup/fixtures';
 
 describe.each(engines)('deleting a workshop on %s', (engine) => {
 	let db: Database;
@@ -20,16 +12,6 @@ describe.each(engines)('deleting a workshop on %s', (engine) => {
 		db = await freshDatabase(engine);
 	});
 	afterAll(() => db.close());
-
-	/** A workshop run and ended: a story in the library, one kept for the room, a participant. */
-	async function endedWorkshop(org: string, facilitatorId: string) {
-		const room = await workshop(db, org, facilitatorId, { stage: 'dream' });
-		const ana = await participant(db, room.joinCode, 'Ana');
-		await story(asParticipant(db, ana.id), room.id, { consent: 'library_anonymous' });
-		await story(asParticipant(db, ana.id), room.id, { consent: 'room' });
-		expect(await workshops.end(asMember(db, facilitatorId), room.id)).toBe(true);
-		return { room, ana };
-	}
 
 	/** What is left of a workshop in the database. */
 	async function leftOf(workshopId: string) {
@@ -48,7 +30,7 @@ describe.each(engines)('deleting a workshop on %s', (engine) => {
 		const facilitator = await member(db, org, 'facilitator');
 		const owner = await member(db, org, 'owner');
 		for (const deleter of [facilitator, owner]) {
-			const { room } = await endedWorkshop(org, facilitator);
+			const { room } = await endedWorkshop(db, org, facilitator);
 			expect(await leftOf(room.id)).toEqual({ workshops: 1, stories: 2, library: 1, participants: 1 });
 			expect(await workshops.remove(asMember(db, deleter), room.id)).toBe('Test workshop');
 			expect(await leftOf(room.id)).toEqual({ workshops: 0, stories: 0, library: 0, participants: 0 });
@@ -61,7 +43,7 @@ describe.each(engines)('deleting a workshop on %s', (engine) => {
 		const org = await organisation(db, 'Org');
 		const facilitator = await member(db, org, 'facilitator');
 		const owner = await member(db, org, 'owner');
-		const { room, ana } = await endedWorkshop(org, facilitator);
+		const { room, ana } = await endedWorkshop(db, org, facilitator);
 		const elsewhere = await organisation(db, 'Elsewhere');
 		const refused = [
 			asMember(db, await member(db, org, 'leader')),

@@ -4,18 +4,9 @@ import type { Database } from '$lib/server/db';
 import { NotAllowedError, setRetention } from '$lib/server/organisations';
 import * as participants from '$lib/server/participants';
 import { applyRetention } from '$lib/server/retention';
-import * as workshops from '$lib/server/workshops';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, freshDatabase } from '../setup/databases';
-import {
-	asMember,
-	asParticipant,
-	member,
-	organisation,
-	participant,
-	story,
-	workshop
-} from '../setup/fixtures';
+import { asMember, endedWorkshop, member, organisation } from '../setup/fixtures';
 
 describe.each(engines)('retention on %s', (engine) => {
 	let db: Database;
@@ -23,23 +14,6 @@ describe.each(engines)('retention on %s', (engine) => {
 		db = await freshDatabase(engine);
 	});
 	afterAll(() => db.close());
-
-	/** A workshop run and ended `daysAgo`: a room-only story, a library one, a named participant. */
-	async function endedWorkshop(org: string, facilitator: string, daysAgo: number) {
-		const room = await workshop(db, org, facilitator, { stage: 'dream' });
-		const ana = await participant(db, room.joinCode, 'Ana');
-		await story(asParticipant(db, ana.id), room.id, { title: 'For the room', consent: 'room' });
-		await story(asParticipant(db, ana.id), room.id, {
-			title: 'For the library',
-			consent: 'library_anonymous'
-		});
-		expect(await workshops.end(asMember(db, facilitator), room.id)).toBe(true);
-		await db.query(`update workshops set ended_at = now() - make_interval(days => $2) where id = $1`, [
-			room.id,
-			daysAgo
-		]);
-		return { room, ana };
-	}
 
 	async function state(workshopId: string) {
 		const [row] = await db.query<{ titles: string[]; names: (string | null)[] }>(
@@ -55,10 +29,10 @@ describe.each(engines)('retention on %s', (engine) => {
 		const owner = await member(db, org, 'owner');
 		const facilitator = await member(db, org, 'facilitator');
 		await setRetention(asMember(db, owner), org, 30);
-		const due = await endedWorkshop(org, facilitator, 31);
-		const recent = await endedWorkshop(org, facilitator, 10);
+		const due = await endedWorkshop(db, org, facilitator, 31);
+		const recent = await endedWorkshop(db, org, facilitator, 10);
 		const elsewhere = await organisation(db, 'Keeps everything');
-		const kept = await endedWorkshop(elsewhere, await member(db, elsewhere, 'facilitator'), 400);
+		const kept = await endedWorkshop(db, elsewhere, await member(db, elsewhere, 'facilitator'), 400);
 
 		expect(await applyRetention(db)).toEqual({ stories: 1, participants: 1 });
 		expect(await state(due.room.id)).toEqual({ titles: ['For the library'], names: [null] });

@@ -4,6 +4,7 @@ import type { Role } from '$lib/server/accounts';
 import { asIdentity, type Database, type Handle } from '$lib/server/db';
 import { ANONYMOUS } from '$lib/server/db/types';
 import * as participants from '$lib/server/participants';
+import * as workshops from '$lib/server/workshops';
 import { randomUUID } from 'node:crypto';
 
 export function asMember(db: Database, userId: string): Handle {
@@ -94,6 +95,24 @@ export async function story(
 		]
 	);
 	return row!.id;
+}
+
+/**
+ * A workshop run and ended `daysAgo` days ago: Ana joined and told two stories in Dream, "For the
+ * library" (shared with it, anonymously) and "For the room" (for the room only).
+ */
+export async function endedWorkshop(db: Database, orgId: string, facilitatorId: string, daysAgo = 0) {
+	const room = await workshop(db, orgId, facilitatorId, { stage: 'dream' });
+	const ana = await participant(db, room.joinCode, 'Ana');
+	await story(asParticipant(db, ana.id), room.id, { title: 'For the library', consent: 'library_anonymous' });
+	await story(asParticipant(db, ana.id), room.id, { title: 'For the room', consent: 'room' });
+	if (!(await workshops.end(asMember(db, facilitatorId), room.id)))
+		throw new Error('The workshop did not end');
+	await db.query(`update workshops set ended_at = now() - make_interval(days => $2) where id = $1`, [
+		room.id,
+		daysAgo
+	]);
+	return { room, ana };
 }
 
 /** Postgres's "insufficient privilege": a grant or an RLS check refused the statement. */
