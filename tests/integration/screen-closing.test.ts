@@ -2,7 +2,7 @@
 // the screen's room state counts the people, the stories the room saw and the ballots cast, and
 // names the rallying cry chosen; before that it reads none of it.
 import type { Database, Handle } from '$lib/server/db';
-import { deltaFor, snapshot, workshopState } from '$lib/server/live';
+import { deltasFor, snapshot, workshopState } from '$lib/server/live';
 import * as participants from '$lib/server/participants';
 import * as votes from '$lib/server/votes';
 import * as workshops from '$lib/server/workshops';
@@ -58,7 +58,7 @@ describe.each(engines)('the closing slide on %s', (engine) => {
 
 	it('reaches the screen with the change of stage, and stays once the workshop has ended', async () => {
 		const { version } = (await workshopState(db, room.id))!;
-		const delta = await deltaFor(db, room.id, { v: version, what: 'workshop', ref: null }, 'screen');
+		const [delta] = (await deltasFor(db, room.id, [{ v: version, what: 'workshop', ref: null }], 'screen'))!;
 		expect(delta!.room!.closing).toEqual({ stories: 2, ballots: 3, rallyingCry: "Let's Go!" });
 		expect(await workshops.end(facilitator, room.id)).toBe(true);
 		expect(await closing()).toEqual({ stories: 2, ballots: 3, rallyingCry: "Let's Go!" });

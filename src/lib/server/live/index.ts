@@ -47,24 +47,12 @@ export async function snapshot(
 }
 
 /**
- * The delta for one announcement, for one audience (the hub asks once per audience someone is
- * watching as, never once per phone): each feature following the change adds its part, read under
- * that audience's view. An audience no feature tells gets a bare delta (the hub holds it until
- * something follows). Null when the workshop is gone.
- */
-export async function deltaFor(
-	db: Database,
-	workshopId: string,
-	change: Announcement,
-	audience: Audience
-): Promise<Delta | null> {
-	return (await deltasFor(db, workshopId, [change], audience))?.[0] ?? null;
-}
-
-/**
- * The deltas for announcements heard together, in order, read in one transaction. Every part is
- * read as it is now, so of several announcements of the same row only the last is read: the
- * others become bare deltas, covered by it (a vote's fifty ballots in a second are one recount).
+ * The deltas for announcements heard together, in order, for one audience (the hub asks once per
+ * audience someone is watching as, never once per phone), read in one transaction under that
+ * audience's view: each feature following a change adds its part. Every part is read as it is now,
+ * so of several announcements of the same row only the last is read: the others become bare deltas,
+ * covered by it (a vote's fifty ballots in a second are one recount). An audience no feature tells
+ * gets bare deltas (the hub holds them until something follows). Null when the workshop is gone.
  */
 export async function deltasFor(
 	db: Database,
