@@ -46,10 +46,7 @@ export async function start(env: StartEnv): Promise<Database> {
 	}
 	const stopRetention = startRetention(db);
 	const hub = startLiveHub(db);
-	readMetricsFrom(
-		() => hub,
-		() => db
-	);
+	readMetricsFrom(hub, db);
 	// The shutdown, in serve.js's order: on `cx:drain` the live streams end (so the requests left are
 	// ordinary ones, which finish); on `sveltekit:shutdown`, once no request is left, the database
 	// closes, and `cx:closed` tells serve.js it may exit.

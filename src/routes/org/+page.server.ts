@@ -18,19 +18,20 @@ const Remove = v.object({ user_id: uuid });
 const Reset = v.object({ user_id: uuid });
 const Revoke = v.object({ invite_id: uuid });
 // Empty keeps everything; else whole days, 1 to 3,650.
+const RETENTION_HINT = 'Give a number of days, from 1 to 3,650, or leave it empty.';
 const SetRetention = v.object({
 	days: v.union(
 		[
 			v.literal(''),
 			v.pipe(
 				v.string(),
-				v.regex(/^\d{1,4}$/, 'Give a number of days, from 1 to 3,650, or leave it empty.'),
+				v.regex(/^\d{1,4}$/, RETENTION_HINT),
 				v.transform(Number),
-				v.minValue(1, 'Give a number of days, from 1 to 3,650, or leave it empty.'),
-				v.maxValue(3650, 'Give a number of days, from 1 to 3,650, or leave it empty.')
+				v.minValue(1, RETENTION_HINT),
+				v.maxValue(3650, RETENTION_HINT)
 			)
 		],
-		'Give a number of days, from 1 to 3,650, or leave it empty.'
+		RETENTION_HINT
 	)
 });
 const SetLocale = v.object({

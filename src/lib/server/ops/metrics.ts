@@ -22,13 +22,11 @@ export function observeRequest(method: string, route: string | null, status: num
 }
 
 /** The hub and database the collectors read, once the server has started them. */
-let sources: { hub: () => LiveHub | undefined; db: () => Database | undefined } = {
-	hub: () => undefined,
-	db: () => undefined
-};
+const sources: { hub?: LiveHub; db?: Database } = {};
 
-export function readMetricsFrom(hub: () => LiveHub | undefined, db: () => Database | undefined): void {
-	sources = { hub, db };
+export function readMetricsFrom(hub: LiveHub, db: Database): void {
+	sources.hub = hub;
+	sources.db = db;
 }
 
 new Gauge({
@@ -37,7 +35,7 @@ new Gauge({
 	labelNames: ['audience'] as const,
 	registers: [registry],
 	collect() {
-		const stats = sources.hub()?.stats();
+		const stats = sources.hub?.stats();
 		for (const audience of AUDIENCES) this.set({ audience }, stats?.streams[audience] ?? 0);
 	}
 });
@@ -47,7 +45,7 @@ new Gauge({
 	help: 'Workshops this instance listens to',
 	registers: [registry],
 	collect() {
-		this.set(sources.hub()?.stats().workshops ?? 0);
+		this.set(sources.hub?.stats().workshops ?? 0);
 	}
 });
 
@@ -56,7 +54,7 @@ new Gauge({
 	help: 'Changes heard from the database and not yet sent to the streams',
 	registers: [registry],
 	collect() {
-		this.set(sources.hub()?.stats().pending ?? 0);
+		this.set(sources.hub?.stats().pending ?? 0);
 	}
 });
 
@@ -66,7 +64,7 @@ new Counter({
 	help: 'Deltas written to live streams (one per stream per delta)',
 	registers: [registry],
 	collect() {
-		const sent = sources.hub()?.stats().deltasSent ?? deltasCounted;
+		const sent = sources.hub?.stats().deltasSent ?? deltasCounted;
 		// A restarted hub counts from zero again; a counter only goes up.
 		if (sent > deltasCounted) this.inc(sent - deltasCounted);
 		deltasCounted = sent;
@@ -78,7 +76,7 @@ new Gauge({
 	help: 'Connections this instance may hold to PostgreSQL (0 on the embedded database)',
 	registers: [registry],
 	collect() {
-		this.set(sources.db()?.pool?.size ?? 0);
+		this.set(sources.db?.pool?.size ?? 0);
 	}
 });
 
@@ -87,6 +85,6 @@ new Gauge({
 	help: 'Database operations on the pool now, running or waiting for a connection',
 	registers: [registry],
 	collect() {
-		this.set(sources.db()?.pool?.busy() ?? 0);
+		this.set(sources.db?.pool?.busy() ?? 0);
 	}
 });
