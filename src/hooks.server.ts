@@ -1,5 +1,4 @@
 import { env } from '$env/dynamic/private';
-import { env as publicEnv } from '$env/dynamic/public';
 import * as accounts from '$lib/server/accounts';
 import { normaliseJoinCode } from '$lib/joinCode';
 import { SESSION_COOKIE } from '$lib/server/http/cookies';
@@ -8,7 +7,8 @@ import { ANONYMOUS } from '$lib/server/db/types';
 import { participantAccess } from '$lib/server/http/liveAccess';
 import { asParticipant } from '$lib/server/participants';
 import { start } from '$lib/server/startup';
-import { supabaseConfig, verifiedUserId } from '$lib/server/http/supabaseAuth';
+import { isSupabaseAuthCookie, verifiedUserId } from '$lib/server/http/supabaseAuth';
+import { supabaseAuth as supabase } from '$lib/server/http/supabaseMode';
 import { log } from '$lib/server/ops/log';
 import { observeRequest } from '$lib/server/ops/metrics';
 import { requestId } from '$lib/server/ops/requestId';
@@ -26,8 +26,6 @@ import { sequence } from '@sveltejs/kit/hooks';
 export const init: ServerInit = async () => {
 	await start(env);
 };
-
-const supabase = supabaseConfig({ ...publicEnv });
 
 /** Resolves who is asking into `locals`, and hands out a database handle that runs as them. */
 const identity: Handle = async ({ event, resolve }) => {
@@ -113,11 +111,12 @@ const headers: Handle = async ({ event, resolve }) => {
 	// Browsers remember HSTS only from a response that came over https; plain http on the venue
 	// Wi-Fi must keep working, so it is never sent there.
 	if (event.url.protocol === 'https:') response.headers.set('Strict-Transport-Security', 'max-age=31536000');
-	// A member's pages, secret links and any response that sets or clears the session cookie must
-	// not be kept by the browser's back button or a shared cache.
+	// A member's pages, secret links and any response that sets or clears a session cookie (the
+	// app's or Supabase's) must not be kept by the browser's back button or a shared cache.
 	const setsSession = response.headers
 		.getSetCookie()
-		.some((cookie) => cookie.startsWith(`${SESSION_COOKIE}=`));
+		.map((cookie) => cookie.slice(0, cookie.indexOf('=')))
+		.some((name) => name === SESSION_COOKIE || isSupabaseAuthCookie(name));
 	if (event.locals.member || setsSession || SECRET_LINKS.test(event.url.pathname))
 		response.headers.set('Cache-Control', 'no-store');
 	const csp = response.headers.get('content-security-policy');

@@ -130,18 +130,40 @@ export async function setupNeeded(db: Handle): Promise<boolean> {
 	return row?.needed ?? true;
 }
 
-/** Creates the first organisation with its owner. Refused once setup has been done. */
+/** Creates the first organisation with its owner, a new account. Refused once setup has been done. */
 export async function setup(
 	db: Database,
 	input: { orgName: string; email: string; displayName: string; password: string }
 ): Promise<{ userId: string; orgId: string }> {
+	return firstOrganisation(db, input.orgName, async (tx) => createUser(tx, input));
+}
+
+/**
+ * Creates the first organisation with a signed-in user as its owner (with Supabase Auth, where the
+ * account is Supabase's), under the name they give. Refused once setup has been done.
+ */
+export async function setupForUser(
+	db: Database,
+	input: { orgName: string; userId: string; displayName: string }
+): Promise<{ userId: string; orgId: string }> {
+	return firstOrganisation(db, input.orgName, async (tx) => {
+		await tx.query(`update users set display_name = $2 where id = $1`, [input.userId, input.displayName]);
+		return input.userId;
+	});
+}
+
+async function firstOrganisation(
+	db: Database,
+	orgName: string,
+	owner: (tx: Handle) => Promise<string>
+): Promise<{ userId: string; orgId: string }> {
 	return db.transaction(async (tx) => {
 		await tx.query(`select pg_advisory_xact_lock(hashtext('cx-workshop:setup'))`);
 		if (!(await setupNeeded(tx))) throw new AccountError('This installation has already been set up.');
-		const userId = await createUser(tx, input);
+		const userId = await owner(tx);
 		const [org] = await tx.query<Pick<Row<'organisations'>, 'id'>>(
 			`insert into organisations (name) values ($1) returning id`,
-			[input.orgName]
+			[orgName]
 		);
 		await tx.query(`insert into memberships (org_id, user_id, role) values ($1, $2, 'owner')`, [
 			org!.id,

@@ -1,12 +1,12 @@
-import { env } from '$env/dynamic/public';
 import * as accounts from '$lib/server/accounts';
 import { SESSION_COOKIE } from '$lib/server/http/cookies';
 import { clientAddress } from '$lib/server/http/clientAddress';
 import { system } from '$lib/server/db';
 import { rejectForm } from '$lib/server/http/forms';
-import { supabaseConfig } from '$lib/server/http/supabaseAuth';
+import { supabaseFor } from '$lib/server/http/supabaseAuth';
+import { supabaseAuth } from '$lib/server/http/supabaseMode';
 import { newPassword, parseForm } from '$lib/validation';
-import { error, redirect } from '@sveltejs/kit';
+import { redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -19,14 +19,20 @@ const ChangePassword = v.object({
 	password: newPassword
 });
 
-/** With Supabase Auth, passwords and sessions are Supabase's: this page only explains that. */
-const ownAccounts = () => !supabaseConfig({ ...env });
+/** With Supabase Auth, a signed-in member sets a new password (one who signed in by a link may have none). */
+const SetPassword = v.object({ password: newPassword });
 
-export const load: PageServerLoad = async () => ({ ownAccounts: ownAccounts() });
+export const load: PageServerLoad = async () => ({ ownAccounts: !supabaseAuth });
 
 export const actions: Actions = {
 	password: async (event) => {
-		if (!ownAccounts()) error(404, 'Passwords are managed by Supabase Auth.');
+		if (supabaseAuth) {
+			const parsed = parseForm(await event.request.formData(), SetPassword);
+			if (!parsed.ok) return rejectForm(400, parsed.errors);
+			const { error: refused } = await supabaseFor(event, supabaseAuth).auth.updateUser(parsed.data);
+			if (refused) return rejectForm(400, { password: refused.message });
+			return { saved: 'Password set.' };
+		}
 		const parsed = parseForm(await event.request.formData(), ChangePassword);
 		// Passwords are never sent back into the form.
 		if (!parsed.ok) return rejectForm(400, parsed.errors);
@@ -49,10 +55,10 @@ export const actions: Actions = {
 		}
 		return { saved: 'Password changed. Every other device you were signed in on has been signed out.' };
 	},
-	everywhere: async ({ locals, cookies }) => {
-		if (!ownAccounts()) error(404, 'Sessions are managed by Supabase Auth.');
-		await accounts.signOutEverywhere(system(), locals.member!.id);
-		cookies.delete(SESSION_COOKIE, { path: '/' });
+	everywhere: async (event) => {
+		if (supabaseAuth) await supabaseFor(event, supabaseAuth).auth.signOut({ scope: 'global' });
+		else await accounts.signOutEverywhere(system(), event.locals.member!.id);
+		event.cookies.delete(SESSION_COOKIE, { path: '/' });
 		redirect(303, '/login');
 	}
 };

@@ -1,11 +1,18 @@
-import { env } from '$env/dynamic/public';
 import * as accounts from '$lib/server/accounts';
 import { SESSION_COOKIE, setSecretCookie } from '$lib/server/http/cookies';
 import { system } from '$lib/server/db';
+import { nextQuery } from '$lib/server/http/authRedirect';
+import { providerLinks } from '$lib/server/http/oauthProviders';
 import { clientAddress } from '$lib/server/http/clientAddress';
 import { rejectForm } from '$lib/server/http/forms';
 import { safeNext } from '$lib/server/http/redirects';
-import { supabaseConfig, supabaseFor } from '$lib/server/http/supabaseAuth';
+import {
+	finishSignIn,
+	SIGN_IN_PROBLEMS,
+	supabaseFor,
+	type SignInProblem
+} from '$lib/server/http/supabaseAuth';
+import { supabaseAuth } from '$lib/server/http/supabaseMode';
 import { email, parseForm } from '$lib/validation';
 import { redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
@@ -22,7 +29,14 @@ const SignIn = v.object({
 
 export const load: PageServerLoad = async ({ locals, url }) => {
 	if (locals.member) redirect(303, safeNext(url.searchParams.get('next')));
-	return { setupNeeded: await accounts.setupNeeded(system()) };
+	const problem = url.searchParams.get('problem');
+	return {
+		nextQuery: nextQuery(url),
+		setupNeeded: await accounts.setupNeeded(system()),
+		// With Supabase Auth: a link by e-mail, a sign-up page, and the configured OAuth providers.
+		supabase: supabaseAuth && { providers: providerLinks(supabaseAuth.providers, url) },
+		problem: problem && problem in SIGN_IN_PROBLEMS ? SIGN_IN_PROBLEMS[problem as SignInProblem] : null
+	};
 };
 
 export const actions: Actions = {
@@ -30,10 +44,13 @@ export const actions: Actions = {
 		const parsed = parseForm(await event.request.formData(), SignIn);
 		if (!parsed.ok) return rejectForm(400, parsed.errors, parsed.values);
 		const next = safeNext(event.url.searchParams.get('next'));
-		const supabase = supabaseConfig({ ...env });
-		if (supabase) {
-			const { error } = await supabaseFor(event, supabase).auth.signInWithPassword(parsed.data);
-			if (error) return rejectForm(400, { form: error.message }, { email: parsed.data.email });
+		const values = { email: parsed.data.email };
+		if (supabaseAuth) {
+			const client = supabaseFor(event, supabaseAuth);
+			const { data, error } = await client.auth.signInWithPassword(parsed.data);
+			if (error) return rejectForm(error.status === 429 ? 429 : 400, { form: error.message }, values);
+			const problem = await finishSignIn(client, system(), data.user);
+			if (problem) return rejectForm(400, { form: SIGN_IN_PROBLEMS[problem] }, values);
 			redirect(303, next);
 		}
 		try {
@@ -43,7 +60,6 @@ export const actions: Actions = {
 			});
 			setSecretCookie(event.cookies, event.url, SESSION_COOKIE, token, accounts.SESSION_DAYS);
 		} catch (error) {
-			const values = { email: parsed.data.email };
 			if (error instanceof accounts.TooManyAttemptsError) {
 				event.setHeaders({ 'retry-after': String(error.retryAfter) });
 				return rejectForm(429, { form: error.message }, values);

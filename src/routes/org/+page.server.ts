@@ -1,9 +1,8 @@
-import { env } from '$env/dynamic/public';
 import { LOCALES, type Locale } from '$lib/locales';
 import * as accounts from '$lib/server/accounts';
 import { ROLES, type Role } from '$lib/server/accounts';
 import { currentMembership } from '$lib/server/http/currentOrg';
-import { supabaseConfig } from '$lib/server/http/supabaseAuth';
+import { supabaseAuth } from '$lib/server/http/supabaseMode';
 import * as organisations from '$lib/server/organisations';
 import { parseForm } from '$lib/validation';
 import { error, fail } from '@sveltejs/kit';
@@ -54,7 +53,7 @@ export const load: PageServerLoad = async (event) => {
 		invites: isOwner ? await organisations.pendingInvites(event.locals.db, membership.orgId) : [],
 		retentionDays: await organisations.retentionDays(event.locals.db, membership.orgId),
 		// Password links are for the app's own accounts; with Supabase Auth, Supabase resets passwords.
-		ownAccounts: !supabaseConfig({ ...env })
+		ownAccounts: !supabaseAuth
 	};
 };
 
@@ -101,7 +100,7 @@ export const actions: Actions = {
 		});
 	},
 	reset: async (event) => {
-		if (supabaseConfig({ ...env })) error(404, 'Passwords are managed by Supabase Auth.');
+		if (supabaseAuth) error(404, 'Passwords are managed by Supabase Auth.');
 		const parsed = parseForm(await event.request.formData(), Reset);
 		if (!parsed.ok) return fail(400, { error: Object.values(parsed.errors)[0] });
 		return ownerAction(event, async (orgId) => {

@@ -3,6 +3,7 @@ import { startSession } from '$lib/server/http/cookies';
 import { system } from '$lib/server/db';
 import * as organisations from '$lib/server/organisations';
 import { rejectForm } from '$lib/server/http/forms';
+import { supabaseAuth } from '$lib/server/http/supabaseMode';
 import { email, newPassword, parseForm, text } from '$lib/validation';
 import { error, redirect } from '@sveltejs/kit';
 import * as v from 'valibot';
@@ -13,7 +14,8 @@ const NewAccount = v.object({ display_name: text('Your name', 1, 80), email, pas
 export const load: PageServerLoad = async ({ params }) => {
 	const invite = await organisations.previewInvite(system(), params.token);
 	if (!invite) error(404, 'This invite link has been used, revoked or has expired. Ask for a new one.');
-	return { invite };
+	// With Supabase Auth the invitee signs up (or in) with Supabase, and comes back here to join.
+	return { invite, supabase: Boolean(supabaseAuth) };
 };
 
 const usedUp = () => rejectForm(410, { form: 'This invite link is not valid any more.' });
@@ -25,6 +27,7 @@ export const actions: Actions = {
 		redirect(303, '/org');
 	},
 	create: async ({ request, params, cookies, url }) => {
+		if (supabaseAuth) redirect(303, `/signup?next=/invite/${encodeURIComponent(params.token)}`);
 		// The link first: a made-up one gets the same answer whatever was typed, before any work.
 		if (!(await organisations.previewInvite(system(), params.token))) return usedUp();
 		const parsed = parseForm(await request.formData(), NewAccount);
