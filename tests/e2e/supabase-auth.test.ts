@@ -145,7 +145,7 @@ describe.skipIf(!chromium)('Supabase Auth in Chromium', () => {
 		await page.getByRole('button', { name: 'Sign out Uma Patel' }).waitFor();
 	});
 
-	it('the demo owner, whose account has the app’s own password, signs in with a link and keeps their organisation', async () => {
+	it('the demo owner, whose account has the app’s own password, signs in with a link, keeps their organisation and sets a Supabase password', async () => {
 		const { page } = await suite.open(viaProxy);
 		await page.goto('/login?next=/org');
 		await page.getByRole('link', { name: 'E-mail me a sign-in link instead' }).click();
@@ -154,6 +154,22 @@ describe.skipIf(!chromium)('Supabase Auth in Chromium', () => {
 		await page.getByRole('button', { name: 'E-mail me a link' }).click();
 		await page.getByRole('status').getByText('We sent a sign-in link to demo@example.com').waitFor();
 		await followMail(page, 'demo@example.com', '/org');
+		await page.getByRole('heading', { name: 'Harbour Telecom (demo)' }).waitFor();
+
+		// Signed in by a link, they have no Supabase password yet: the account page sets one.
+		await page.goto('/account');
+		await page.getByLabel('New password', { exact: true }).fill('the demo owner’s new password');
+		await page.getByRole('button', { name: 'Set password' }).click();
+		await page.getByRole('status').getByText('Password set.').waitFor();
+		await page
+			.getByRole('button', { name: /^Sign out/ })
+			.first()
+			.click();
+		await page.waitForURL((url) => url.pathname === '/');
+		await page.goto('/login?next=/org');
+		await page.getByLabel('E-mail').fill('demo@example.com');
+		await page.getByLabel('Password').fill('the demo owner’s new password');
+		await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 		await page.getByRole('heading', { name: 'Harbour Telecom (demo)' }).waitFor();
 	});
 

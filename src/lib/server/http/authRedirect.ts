@@ -8,8 +8,9 @@ export function nextQuery(url: URL): string {
 
 /**
  * Where Supabase sends a browser back to after a sign-in link or an OAuth provider: our callback,
- * carrying the page sign-in was asked for. (Listed under the Supabase project's Redirect URLs.)
+ * always with the page to come back to, so an e-mail template may append `&token_hash=…`.
+ * (Listed under the Supabase project's Redirect URLs.)
  */
 export function callbackUrl(url: URL): string {
-	return `${url.origin}/auth/callback${nextQuery(url)}`;
+	return `${url.origin}/auth/callback?next=${encodeURIComponent(safeNext(url.searchParams.get('next')))}`;
 }
