@@ -65,6 +65,7 @@ const MEMBERS_ONLY = [
 	/^\/workshops(\/|$)/,
 	/^\/org(\/|$)/,
 	/^\/library(\/|$)/,
+	/^\/actions(\/|$)/,
 	/^\/account(\/|$)/,
 	/^\/w\/[^/]+\/facilitate(\/|$)/
 ];

@@ -107,3 +107,7 @@ export function parseForm<TEntries extends v.ObjectEntries>(
 	}
 	return { ok: false, errors, values };
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A row id as the database writes it (links and forms carry them). */
+export const isUuid = (value: string | null | undefined): value is string => !!value && UUID.test(value);

@@ -150,6 +150,8 @@ const MATRIX: Record<string, TableRules> = {
 		delete: DRIVERS,
 		touch: 'title'
 	},
+	// Written only through app.update_action (follow-up.test.ts); the organisation's members read them.
+	action_updates: { select: MEMBERS, insert: NOBODY, update: NOBODY, delete: NOBODY, touch: 'note' },
 	vision_versions: {
 		stage: 'excite',
 		select: SEES,
@@ -448,6 +450,11 @@ async function seed(
 	await db.query(
 		`insert into action_items (workshop_id, obstacle_id, title, owner_name, created_by) values ($1, $2, 'Pre-approve', 'Sam', $3)`,
 		[w.workshopId, obstacle, w.facilitator]
+	);
+	await db.query(
+		`insert into action_updates (action_id, workshop_id, author_id, status, note)
+		 select id, workshop_id, $2, 'in_progress', 'Started' from action_items where workshop_id = $1`,
+		[w.workshopId, w.facilitator]
 	);
 	await db.query(
 		`insert into vision_versions (workshop_id, version, body, created_by) values ($1, 1, 'We answer', $2)`,

@@ -1,12 +1,14 @@
 // The charter: what a workshop came to, on one page — the vision statement, the rallying cry, the
 // stories that moved the room, and the obstacles it will move, with their actions. Read as the
 // caller, so row policies decide which stories it may show (leaders: those shared to the library).
+import { ACTION_STATUS, type ActionStatus } from '$lib/actionStatus';
 import { longDate, shortDate } from '$lib/dates';
 import type { StoryKind } from '$lib/stories';
 import type { Tally } from '$lib/tally';
 import { plural } from '$lib/words';
 import type { Handle } from './db';
 import type { Row } from './db/rows';
+import { followUpSummary, type FollowUpSummary } from './followUp';
 import { renderMarkdown } from './markdown';
 
 export const STORIES_PER_KIND = 3;
@@ -35,10 +37,13 @@ export interface CharterAction {
 	ownerName: string;
 	dueOn: string | null;
 	obstacleId: string | null;
+	/** Where it stands now: followed up after the workshop on the Actions page. */
+	status: ActionStatus;
 }
 
 export interface Charter {
 	workshop: {
+		id: string;
 		title: string;
 		teamName: string | null;
 		joinCode: string;
@@ -53,6 +58,8 @@ export interface Charter {
 	stories: Record<StoryKind, CharterStory[]>;
 	obstacles: CharterObstacle[];
 	actions: CharterAction[];
+	/** "How are we doing?", once the organisation's follow-up period has passed (members only). */
+	followUp: FollowUpSummary | null;
 }
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
@@ -90,6 +97,7 @@ export async function charter(db: Handle, joinCode: string): Promise<Charter | n
 		);
 		return {
 			workshop: {
+				id: workshop.id,
 				title: workshop.title,
 				teamName: workshop.team_name,
 				joinCode: workshop.join_code,
@@ -105,10 +113,13 @@ export async function charter(db: Handle, joinCode: string): Promise<Charter | n
 			},
 			obstacles: await topObstacles(tx, workshop.id),
 			actions: await tx.query<CharterAction>(
-				`select title, owner_name as "ownerName", to_char(due_on, 'YYYY-MM-DD') as "dueOn", obstacle_id as "obstacleId"
-				 from action_items where workshop_id = $1 order by due_on nulls last, created_at`,
+				`select a.title, coalesce(u.display_name, a.owner_name) as "ownerName",
+				        to_char(a.due_on, 'YYYY-MM-DD') as "dueOn", a.obstacle_id as "obstacleId", a.status
+				 from action_items a left join users u on u.id = a.owner_id
+				 where a.workshop_id = $1 order by a.due_on nulls last, a.created_at`,
 				[workshop.id]
-			)
+			),
+			followUp: await followUpSummary(tx, workshop.id)
 		};
 	});
 }
@@ -198,7 +209,9 @@ export function charterMarkdown(charter: Charter, origin: string): string {
 	if (charter.actions.length === 0) lines.push('_None yet._');
 	for (const action of charter.actions) {
 		const due = action.dueOn ? `, by ${shortDate(action.dueOn, workshop.locale)}` : '';
-		lines.push(`- [ ] ${action.title} — ${action.ownerName}${due}`);
+		const title = action.status === 'dropped' ? `~~${action.title}~~` : action.title;
+		const standing = action.status === 'open' ? '' : ` (${ACTION_STATUS[action.status].label.toLowerCase()})`;
+		lines.push(`- [${action.status === 'done' ? 'x' : ' '}] ${title} — ${action.ownerName}${due}${standing}`);
 	}
 	lines.push('', `[Open the charter](${origin}/w/${workshop.joinCode}/charter)`, '');
 	return lines.join('\n');

@@ -42,6 +42,7 @@ export type Database = {
 			};
 			drives: { Args: { workshop: string }; Returns: boolean };
 			end_workshop: { Args: { workshop: string }; Returns: boolean };
+			follows_up: { Args: { action: string }; Returns: boolean };
 			has_org_role: { Args: { org: string; roles: string[] }; Returns: boolean };
 			in_spotlight: { Args: { story: string; workshop: string }; Returns: boolean };
 			in_workshop: { Args: { workshop: string }; Returns: boolean };
@@ -90,6 +91,7 @@ export type Database = {
 			sees_workshop: { Args: { workshop: string }; Returns: boolean };
 			shares_org: { Args: { other: string }; Returns: boolean };
 			themes_text: { Args: { themes: string[] }; Returns: string };
+			update_action: { Args: { p_action: string; p_note: string; p_status: string }; Returns: undefined };
 			view_of: { Args: { audiences?: string[] }; Returns: string };
 			vote_ballots: { Args: { vote: string }; Returns: Json[] };
 			vote_choices: {
@@ -133,8 +135,11 @@ export type Database = {
 					due_on: string | null;
 					id: string;
 					obstacle_id: string | null;
+					owner_id: string | null;
 					owner_name: string;
+					status: string;
 					title: string;
+					updated_at: string | null;
 					workshop_id: string;
 				};
 				ComputedFields: never;
@@ -144,8 +149,11 @@ export type Database = {
 					due_on?: string | null;
 					id?: string;
 					obstacle_id?: string | null;
+					owner_id?: string | null;
 					owner_name: string;
+					status?: string;
 					title: string;
+					updated_at?: string | null;
 					workshop_id: string;
 				};
 				Update: {
@@ -154,8 +162,11 @@ export type Database = {
 					due_on?: string | null;
 					id?: string;
 					obstacle_id?: string | null;
+					owner_id?: string | null;
 					owner_name?: string;
+					status?: string;
 					title?: string;
+					updated_at?: string | null;
 					workshop_id?: string;
 				};
 				Relationships: [
@@ -174,7 +185,67 @@ export type Database = {
 						referencedColumns: ['id'];
 					},
 					{
+						foreignKeyName: 'action_items_owner_id_fkey';
+						columns: ['owner_id'];
+						isOneToOne: false;
+						referencedRelation: 'users';
+						referencedColumns: ['id'];
+					},
+					{
 						foreignKeyName: 'action_items_workshop_id_fkey';
+						columns: ['workshop_id'];
+						isOneToOne: false;
+						referencedRelation: 'workshops';
+						referencedColumns: ['id'];
+					}
+				];
+			};
+			action_updates: {
+				Row: {
+					action_id: string;
+					author_id: string | null;
+					created_at: string;
+					id: string;
+					note: string | null;
+					status: string;
+					workshop_id: string;
+				};
+				ComputedFields: never;
+				Insert: {
+					action_id: string;
+					author_id?: string | null;
+					created_at?: string;
+					id?: string;
+					note?: string | null;
+					status: string;
+					workshop_id: string;
+				};
+				Update: {
+					action_id?: string;
+					author_id?: string | null;
+					created_at?: string;
+					id?: string;
+					note?: string | null;
+					status?: string;
+					workshop_id?: string;
+				};
+				Relationships: [
+					{
+						foreignKeyName: 'action_updates_action_id_fkey';
+						columns: ['action_id'];
+						isOneToOne: false;
+						referencedRelation: 'action_items';
+						referencedColumns: ['id'];
+					},
+					{
+						foreignKeyName: 'action_updates_author_id_fkey';
+						columns: ['author_id'];
+						isOneToOne: false;
+						referencedRelation: 'users';
+						referencedColumns: ['id'];
+					},
+					{
+						foreignKeyName: 'action_updates_workshop_id_fkey';
 						columns: ['workshop_id'];
 						isOneToOne: false;
 						referencedRelation: 'workshops';
@@ -547,6 +618,7 @@ export type Database = {
 			organisations: {
 				Row: {
 					created_at: string;
+					follow_up_days: number;
 					id: string;
 					is_demo: boolean;
 					locale: string;
@@ -556,6 +628,7 @@ export type Database = {
 				ComputedFields: never;
 				Insert: {
 					created_at?: string;
+					follow_up_days?: number;
 					id?: string;
 					is_demo?: boolean;
 					locale?: string;
@@ -564,6 +637,7 @@ export type Database = {
 				};
 				Update: {
 					created_at?: string;
+					follow_up_days?: number;
 					id?: string;
 					is_demo?: boolean;
 					locale?: string;

@@ -2,7 +2,7 @@
 // does not parse is left out rather than refused, so an old or hand-edited link still opens.
 import type { LibraryFilters, LibrarySort } from '../library';
 import { COUNT_CAP, PAGE_SIZE } from '../library';
-import { isCalendarDay, isStorableText } from '$lib/validation';
+import { isCalendarDay, isStorableText, isUuid } from '$lib/validation';
 
 export interface LibraryQuery {
 	filters: LibraryFilters;
@@ -11,7 +11,6 @@ export interface LibraryQuery {
 }
 
 const LAST_PAGE = Math.ceil(COUNT_CAP / PAGE_SIZE);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function textParam(params: URLSearchParams, name: string, max: number): string | undefined {
 	const value = params.get(name)?.trim().replace(/\s+/g, ' ');
@@ -35,7 +34,7 @@ export function parseLibraryQuery(params: URLSearchParams): LibraryQuery {
 			perspective: perspective === 'customer' || perspective === 'employee' ? perspective : undefined,
 			theme: textParam(params, 'theme', 40)?.toLowerCase(),
 			team: textParam(params, 'team', 120),
-			workshop: UUID.test(workshop) ? workshop : undefined,
+			workshop: isUuid(workshop) ? workshop : undefined,
 			from: dateParam(params, 'from'),
 			to: dateParam(params, 'to'),
 			featured: params.get('featured') === '1' || undefined

@@ -1,0 +1,4 @@
+import { actionsDownload } from '$lib/server/http/actionDownload';
+import type { RequestHandler } from './$types';
+
+export const GET: RequestHandler = (event) => actionsDownload(event, 'csv');
