@@ -26,8 +26,10 @@ const ACTIONS: Record<string, Record<string, string[]>> = {
 		reset: ['user_id'],
 		revoke: ['invite_id'],
 		locale: ['locale'],
-		retention: ['days']
+		retention: ['days'],
+		followUp: ['days']
 	},
+	'/actions': { update: ['id', 'status', 'note'], owner: ['id', 'owner'] },
 	'/workshops': { delete: ['id'] },
 	'/account': { password: ['current_password', 'password'], everywhere: [] },
 	'/reset/[token]': { default: ['password'] },
@@ -412,6 +414,7 @@ describe('fuzzing every form action', () => {
 			'/login/link',
 			'/invite/[token]',
 			'/org',
+			'/actions',
 			'/reset/[token]',
 			'/workshops/new',
 			'/library/[id]'

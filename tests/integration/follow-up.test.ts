@@ -10,7 +10,7 @@ import {
 	updateAction,
 	type ActionFilters
 } from '$lib/server/followUp';
-import { NotAllowedError } from '$lib/server/organisations';
+import { NotAllowedError, setFollowUpDays } from '$lib/server/organisations';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, freshDatabase } from '../setup/databases';
 import { asMember, endedWorkshop, member, organisation } from '../setup/fixtures';
@@ -22,7 +22,7 @@ describe.each(engines)('actions followed up on %s', (engine) => {
 	let org: string;
 	let owner: string, facilitator: string, leader: string, doer: string, stranger: string;
 	let room: { id: string; joinCode: string };
-	const ids: Record<string, string> = {};
+	const ids = { late: '', soon: '', undated: '', done: '', dropped: '' };
 
 	/** An action in `room`, due `dueIn` days from today (null: no date). */
 	async function action(title: string, dueIn: number | null, ownerId: string | null = null) {
@@ -120,9 +120,11 @@ describe.each(engines)('actions followed up on %s', (engine) => {
 	it('says how the actions are doing once the follow-up period has passed, and shows each status on the charter', async () => {
 		const check = await followUpSummary(asMember(db, leader), room.id);
 		expect(check).toMatchObject({ total: 5, done: 1, overdue: 1, dropped: 1, onTrack: 2 });
-		await db.query(`update organisations set follow_up_days = 60 where id = $1`, [org]);
+		// The organisation's owners choose the period; nobody else may.
+		await expect(setFollowUpDays(asMember(db, leader), org, 60)).rejects.toThrow(NotAllowedError);
+		await setFollowUpDays(asMember(db, owner), org, 60);
 		expect(await followUpSummary(asMember(db, leader), room.id)).toBeNull();
-		await db.query(`update organisations set follow_up_days = 30 where id = $1`, [org]);
+		await setFollowUpDays(asMember(db, owner), org, 30);
 
 		const charter = await readCharter(asMember(db, leader), room.joinCode);
 		expect(Object.fromEntries(charter!.actions.map((a) => [a.title, a.status]))).toMatchObject({

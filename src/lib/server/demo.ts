@@ -286,6 +286,18 @@ async function seedFinishedWorkshop(tx: Handle, orgId: string, facilitatorId: st
 		 ($1, $3, 'Pilot a shared interaction history across billing and support', 'Priya', current_date + 60, $4)`,
 		[workshopId, obstacleIds[0]!, obstacleIds[1]!, facilitatorId]
 	);
+	// Two weeks on, the second is under way (the Actions page shows its log).
+	await tx.query(
+		`with started as (
+		   update action_items set status = 'in_progress', updated_at = now() - interval '3 days'
+		   where workshop_id = $1 and obstacle_id = $2 returning id, workshop_id
+		 )
+		 insert into action_updates (action_id, workshop_id, author_id, status, note, created_at)
+		 select id, workshop_id, $3, 'in_progress', 'Billing and support agreed the pilot; IT scoping next week.',
+		        now() - interval '3 days'
+		 from started`,
+		[workshopId, obstacleIds[1]!, facilitatorId]
+	);
 
 	for (const [index, body] of VISION_DRAFTS.entries()) {
 		await tx.query(

@@ -23,13 +23,28 @@ export async function members(db: Handle, orgId: string): Promise<OrgMember[]> {
 	);
 }
 
-/** The organisation's retention period in days, or null when it keeps everything. */
-export async function retentionDays(db: Handle, orgId: string): Promise<number | null> {
-	const [row] = await db.query<{ days: number | null }>(
-		`select retention_days as days from organisations where id = $1`,
+/**
+ * How long the organisation keeps room-only data after a workshop (days; null: always), and when a
+ * workshop's charter starts asking how its actions are doing (days after it ended).
+ */
+export async function periods(
+	db: Handle,
+	orgId: string
+): Promise<{ retentionDays: number | null; followUpDays: number }> {
+	const [row] = await db.query<{ retentionDays: number | null; followUpDays: number }>(
+		`select retention_days as "retentionDays", follow_up_days as "followUpDays" from organisations where id = $1`,
 		[orgId]
 	);
-	return row?.days ?? null;
+	return row ?? { retentionDays: null, followUpDays: 30 };
+}
+
+/** Days after a workshop ends before its charter shows how its actions are doing. Owners only. */
+export async function setFollowUpDays(db: Handle, orgId: string, days: number): Promise<void> {
+	const rows = await db.query(`update organisations set follow_up_days = $2 where id = $1 returning id`, [
+		orgId,
+		days
+	]);
+	if (rows.length === 0) throw new NotAllowedError('Only an owner may change when actions are followed up.');
 }
 
 /**

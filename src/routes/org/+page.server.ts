@@ -33,6 +33,16 @@ const SetRetention = v.object({
 		RETENTION_HINT
 	)
 });
+const FOLLOW_UP_HINT = 'Give a number of days, from 1 to 365.';
+const SetFollowUp = v.object({
+	days: v.pipe(
+		v.string(),
+		v.regex(/^\d{1,3}$/, FOLLOW_UP_HINT),
+		v.transform(Number),
+		v.minValue(1, FOLLOW_UP_HINT),
+		v.maxValue(365, FOLLOW_UP_HINT)
+	)
+});
 const SetLocale = v.object({
 	locale: v.picklist(Object.keys(LOCALES) as Locale[], 'Choose a language and region from the list.')
 });
@@ -51,7 +61,7 @@ export const load: PageServerLoad = async (event) => {
 		membership,
 		members: await organisations.members(event.locals.db, membership.orgId),
 		invites: isOwner ? await organisations.pendingInvites(event.locals.db, membership.orgId) : [],
-		retentionDays: await organisations.retentionDays(event.locals.db, membership.orgId),
+		...(await organisations.periods(event.locals.db, membership.orgId)),
 		// Password links are for the app's own accounts; with Supabase Auth, Supabase resets passwords.
 		ownAccounts: !supabaseAuth
 	};
@@ -143,6 +153,15 @@ export const actions: Actions = {
 						? 'Everything is kept.'
 						: `Room-only stories and participants’ names now go ${days} days after a workshop ends.`
 			};
+		});
+	},
+	followUp: async (event) => {
+		const parsed = parseForm(await event.request.formData(), SetFollowUp);
+		if (!parsed.ok) return fail(400, { error: Object.values(parsed.errors)[0] });
+		const { days } = parsed.data;
+		return ownerAction(event, async (orgId) => {
+			await organisations.setFollowUpDays(event.locals.db, orgId, days);
+			return { saved: `Charters now ask how their actions are doing ${days} days after a workshop ends.` };
 		});
 	},
 	revoke: async (event) => {
