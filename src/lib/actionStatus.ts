@@ -7,3 +7,5 @@ export const ACTION_STATUS: Record<ActionStatus, { label: string; icon: string }
 	done: { label: 'Done', icon: '☑' },
 	dropped: { label: 'Dropped', icon: '✕' }
 };
+
+export const ACTION_STATUSES = Object.keys(ACTION_STATUS) as ActionStatus[];

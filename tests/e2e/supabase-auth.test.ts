@@ -28,6 +28,21 @@ describe.skipIf(!chromium)('Supabase Auth in Chromium', () => {
 	const suite = browserSuite(chromium!, { env });
 	afterAll(() => auth?.close());
 
+	/** Posts a form as a browser behind the proxy would, without following the answer's redirect. */
+	const postForm = (path: string, fields: Record<string, string>, headers: Record<string, string> = {}) =>
+		fetch(`${suite.server.url}${path}`, {
+			method: 'POST',
+			redirect: 'manual',
+			headers: {
+				origin: suite.server.url,
+				accept: 'text/html',
+				'content-type': 'application/x-www-form-urlencoded',
+				...viaProxy.extraHTTPHeaders,
+				...headers
+			},
+			body: new URLSearchParams(fields)
+		});
+
 	/** Opens the newest e-mail sent to `to`, as its reader would, and waits to land on `where`. */
 	async function followMail(page: Page, to: string, where: string) {
 		const mail = auth.mailbox.findLast((m) => m.to === to);
@@ -67,18 +82,7 @@ describe.skipIf(!chromium)('Supabase Auth in Chromium', () => {
 
 	it('signing in sets the session in a no-store response, Secure only over https', async () => {
 		const signIn = (headers: Record<string, string> = {}) =>
-			fetch(`${suite.server.url}/login?next=/org`, {
-				method: 'POST',
-				redirect: 'manual',
-				headers: {
-					origin: suite.server.url,
-					accept: 'text/html',
-					'content-type': 'application/x-www-form-urlencoded',
-					...viaProxy.extraHTTPHeaders,
-					...headers
-				},
-				body: new URLSearchParams({ email: OWNER.email, password: OWNER.password })
-			});
+			postForm('/login?next=/org', { email: OWNER.email, password: OWNER.password }, headers);
 		const overHttp = await signIn();
 		expect(overHttp.status).toBe(303);
 		expect(overHttp.headers.get('location')).toBe('/org');
@@ -93,16 +97,7 @@ describe.skipIf(!chromium)('Supabase Auth in Chromium', () => {
 		});
 		expect(overHttps.headers.getSetCookie().find((c) => c.startsWith('sb-'))).toMatch(/Secure/);
 
-		const wrong = await fetch(`${suite.server.url}/login`, {
-			method: 'POST',
-			headers: {
-				origin: suite.server.url,
-				accept: 'text/html',
-				'content-type': 'application/x-www-form-urlencoded',
-				...viaProxy.extraHTTPHeaders
-			},
-			body: new URLSearchParams({ email: OWNER.email, password: 'not the password' })
-		});
+		const wrong = await postForm('/login', { email: OWNER.email, password: 'not the password' });
 		expect(wrong.status).toBe(400);
 		expect(await wrong.text()).toContain('Invalid login credentials');
 	});
@@ -186,18 +181,6 @@ describe.skipIf(!chromium)('Supabase Auth in Chromium', () => {
 
 	it('odd forms and made-up callbacks get a 4xx or a way back to sign-in, never a 5xx', async () => {
 		const odd = ['', ' ', 'x'.repeat(5000), 'nul\u0000byte', '<script>alert(1)</script>', 'a@b', '☃@☃.☃'];
-		const post = (path: string, fields: Record<string, string>) =>
-			fetch(`${suite.server.url}${path}`, {
-				method: 'POST',
-				redirect: 'manual',
-				headers: {
-					origin: suite.server.url,
-					accept: 'text/html',
-					'content-type': 'application/x-www-form-urlencoded',
-					...viaProxy.extraHTTPHeaders
-				},
-				body: new URLSearchParams(fields)
-			});
 		const statuses: number[] = [];
 		for (const value of odd) {
 			for (const [path, names] of [
@@ -206,7 +189,7 @@ describe.skipIf(!chromium)('Supabase Auth in Chromium', () => {
 				['/login', ['email', 'password']],
 				['/setup', ['org_name', 'display_name']]
 			] as const) {
-				const response = await post(path, Object.fromEntries(names.map((name) => [name, value])));
+				const response = await postForm(path, Object.fromEntries(names.map((name) => [name, value])));
 				statuses.push(response.status);
 				await response.arrayBuffer();
 			}
