@@ -45,8 +45,8 @@ const identity: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-/** A workshop's pages for its phones (each stage's page) and its charter, which a phone may read. */
-const PHONE_ROUTES = /^\/w\/\[code\]\/(\(phone\)|charter)/;
+/** A workshop's pages for its phones (each stage's page, and their own vision) and its charter. */
+const PHONE_ROUTES = /^\/w\/\[code\]\/(\(phone\)|charter|mine)/;
 
 /**
  * Resolves which participant a phone is, from its cookie for the workshop's code, once per request:
@@ -104,8 +104,8 @@ const readableForms: Handle = async ({ event, resolve }) => {
 /** The screen may be framed by our own pages: the control panel shows it as a live preview. */
 const FRAMED_BY_US = /^\/w\/[^/]+\/screen$/;
 
-/** Pages whose address is itself a secret (a reset or invite link): never kept in a cache. */
-const SECRET_LINKS = /^\/(reset|invite)\//;
+/** Pages whose address is itself a secret (a reset, invite or vision link): never kept in a cache. */
+const SECRET_LINKS = /^\/(reset|invite|v)\//;
 
 const headers: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);

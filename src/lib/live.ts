@@ -32,6 +32,8 @@ export interface WorkshopState {
 	wall: { paused: boolean; step: number };
 	/** The story shown full-screen, or null. */
 	spotlight: StoryCard | null;
+	/** The stage from which each person may write their own vision (and for the rest of the workshop). */
+	personalVisionStage: 'dream' | 'excite';
 }
 
 export interface MoodLine {

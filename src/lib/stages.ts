@@ -75,3 +75,8 @@ export function stagePath(code: string, stage: Stage, ended: boolean): string {
 export const MOOD_FACES = ['😞', '🙁', '😐', '🙂', '😄'] as const;
 export const MOOD_WORDS = ['Awful', 'Poor', 'Okay', 'Good', 'Great'] as const;
 export const MOOD_LINE_MAX = 140;
+
+/** Whether the workshop has reached `stage` (is in it, or past it). */
+export function reached(current: Stage, stage: Stage): boolean {
+	return STAGE_IDS.indexOf(current) >= STAGE_IDS.indexOf(stage);
+}

@@ -30,6 +30,7 @@ const ACTIONS: Record<string, Record<string, string[]>> = {
 		followUp: ['days']
 	},
 	'/actions': { update: ['id', 'status', 'note'], owner: ['id', 'owner'] },
+	'/w/[code]/mine': { save: ['vision', 'commitment', 'consent'], link: [] },
 	'/workshops': { delete: ['id'] },
 	'/account': { password: ['current_password', 'password'], everywhere: [] },
 	'/reset/[token]': { default: ['password'] },
@@ -65,6 +66,7 @@ const ACTIONS: Record<string, Record<string, string[]>> = {
 		timer: ['action', 'minutes'],
 		lock: ['locked'],
 		joining: ['closed'],
+		personalVision: ['stage'],
 		remove: ['id', 'confirm'],
 		hide: ['hidden'],
 		end: ['confirm'],

@@ -150,6 +150,16 @@ const MATRIX: Record<string, TableRules> = {
 		delete: DRIVERS,
 		touch: 'title'
 	},
+	// Kept for the room (the row here): the room, its facilitators and its views read it; leaders only
+	// what is shared with the organisation (personal-visions.test.ts has every consent).
+	personal_visions: {
+		stage: 'excite',
+		select: ['author', 'participant', ...DRIVERS, ...VIEWS],
+		insert: ROOM,
+		update: ['author'],
+		delete: ['author'],
+		touch: 'vision'
+	},
 	// Written only through app.update_action (follow-up.test.ts); the organisation's members read them.
 	action_updates: { select: MEMBERS, insert: NOBODY, update: NOBODY, delete: NOBODY, touch: 'note' },
 	vision_versions: {
@@ -450,6 +460,10 @@ async function seed(
 	await db.query(
 		`insert into action_items (workshop_id, obstacle_id, title, owner_name, created_by) values ($1, $2, 'Pre-approve', 'Sam', $3)`,
 		[w.workshopId, obstacle, w.facilitator]
+	);
+	await db.query(
+		`insert into personal_visions (workshop_id, participant_id, vision, consent) values ($1, $2, 'Every call ends well', 'room')`,
+		[w.workshopId, w.author]
 	);
 	await db.query(
 		`insert into action_updates (action_id, workshop_id, author_id, status, note)

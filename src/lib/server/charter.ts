@@ -10,6 +10,7 @@ import type { Handle } from './db';
 import type { Row } from './db/rows';
 import { followUpSummary, type FollowUpSummary } from './followUp';
 import { renderMarkdown } from './markdown';
+import { shared as sharedVisions, type SharedVision } from './personalVisions';
 
 export const STORIES_PER_KIND = 3;
 export const OBSTACLES_SHOWN = 5;
@@ -58,6 +59,8 @@ export interface Charter {
 	stories: Record<StoryKind, CharterStory[]>;
 	obstacles: CharterObstacle[];
 	actions: CharterAction[];
+	/** Personal visions the reader may see (shared with the room, or with the organisation). */
+	personalVisions: SharedVision[];
 	/** "How are we doing?", once the organisation's follow-up period has passed (members only). */
 	followUp: FollowUpSummary | null;
 }
@@ -119,6 +122,7 @@ export async function charter(db: Handle, joinCode: string): Promise<Charter | n
 				 where a.workshop_id = $1 order by a.due_on nulls last, a.created_at`,
 				[workshop.id]
 			),
+			personalVisions: await sharedVisions(tx, workshop.id),
 			followUp: await followUpSummary(tx, workshop.id)
 		};
 	});
@@ -204,6 +208,13 @@ export function charterMarkdown(charter: Charter, origin: string): string {
 			`- **${obstacle.text}**${obstacle.dots === null ? '' : ` (${plural(obstacle.dots, 'dot', 'dots')})`}`
 		);
 		for (const fix of obstacle.fixes) lines.push(`  - Fix: ${fix}`);
+	}
+	if (charter.personalVisions.length) {
+		lines.push('', '## Our own visions', '');
+		for (const personal of charter.personalVisions) {
+			lines.push(`- “${personal.vision}”${personal.writer ? ` — ${personal.writer}` : ''}`);
+			if (personal.commitment) lines.push(`  - Commitment: ${personal.commitment}`);
+		}
 	}
 	lines.push('', '## Actions', '');
 	if (charter.actions.length === 0) lines.push('_None yet._');

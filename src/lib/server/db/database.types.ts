@@ -67,6 +67,7 @@ export type Database = {
 					total: number;
 				}[];
 			};
+			link_personal_vision: { Args: { p_link_hash: string }; Returns: boolean };
 			max_participants: { Args: Record<PropertyKey, never>; Returns: number };
 			may_post: { Args: { stage: string; workshop: string }; Returns: boolean };
 			merge_obstacles: { Args: { p_from: string; p_into: string }; Returns: boolean };
@@ -77,6 +78,18 @@ export type Database = {
 			my_orgs: { Args: Record<PropertyKey, never>; Returns: string[] };
 			my_workshop: { Args: Record<PropertyKey, never>; Returns: string };
 			now_ms: { Args: Record<PropertyKey, never>; Returns: number };
+			personal_vision_by_link: {
+				Args: { p_link_hash: string };
+				Returns: {
+					commitment: string;
+					org_name: string;
+					vision: string;
+					workshop_date: string;
+					workshop_title: string;
+					writer: string;
+				}[];
+			};
+			personal_vision_closed: { Args: { workshop: string }; Returns: string };
 			posting_closed: { Args: { stage: string; workshop: string }; Returns: string };
 			posts_hidden: { Args: { workshop: string }; Returns: boolean };
 			propose_rallying_cry: {
@@ -756,6 +769,61 @@ export type Database = {
 					}
 				];
 			};
+			personal_visions: {
+				Row: {
+					commitment: string | null;
+					consent: string;
+					created_at: string;
+					id: string;
+					link_hash: string | null;
+					participant_id: string;
+					updated_at: string;
+					vision: string;
+					workshop_id: string;
+					writer_name: string | null;
+				};
+				ComputedFields: never;
+				Insert: {
+					commitment?: string | null;
+					consent: string;
+					created_at?: string;
+					id?: string;
+					link_hash?: string | null;
+					participant_id: string;
+					updated_at?: string;
+					vision: string;
+					workshop_id: string;
+					writer_name?: string | null;
+				};
+				Update: {
+					commitment?: string | null;
+					consent?: string;
+					created_at?: string;
+					id?: string;
+					link_hash?: string | null;
+					participant_id?: string;
+					updated_at?: string;
+					vision?: string;
+					workshop_id?: string;
+					writer_name?: string | null;
+				};
+				Relationships: [
+					{
+						foreignKeyName: 'personal_visions_participant_id_fkey';
+						columns: ['participant_id'];
+						isOneToOne: true;
+						referencedRelation: 'participants';
+						referencedColumns: ['id'];
+					},
+					{
+						foreignKeyName: 'personal_visions_workshop_id_fkey';
+						columns: ['workshop_id'];
+						isOneToOne: false;
+						referencedRelation: 'workshops';
+						referencedColumns: ['id'];
+					}
+				];
+			};
 			phrases: {
 				Row: {
 					created_at: string;
@@ -1403,6 +1471,7 @@ export type Database = {
 					join_code: string;
 					joining_closed: boolean;
 					org_id: string;
+					personal_vision_stage: string;
 					posting_locked: boolean;
 					rallying_cry_id: string | null;
 					screen_token_hash: string | null;
@@ -1429,6 +1498,7 @@ export type Database = {
 					join_code: string;
 					joining_closed?: boolean;
 					org_id: string;
+					personal_vision_stage?: string;
 					posting_locked?: boolean;
 					rallying_cry_id?: string | null;
 					screen_token_hash?: string | null;
@@ -1454,6 +1524,7 @@ export type Database = {
 					join_code?: string;
 					joining_closed?: boolean;
 					org_id?: string;
+					personal_vision_stage?: string;
 					posting_locked?: boolean;
 					rallying_cry_id?: string | null;
 					screen_token_hash?: string | null;

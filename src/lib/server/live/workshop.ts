@@ -22,6 +22,7 @@ interface WorkshopRow {
 	spotlight_story_id: string | null;
 	wall_paused: boolean;
 	wall_step: number;
+	personal_vision_stage: WorkshopState['personalVisionStage'];
 	version: number;
 }
 
@@ -32,7 +33,7 @@ export async function workshopState(
 	const [row] = await db.query<WorkshopRow>(
 		`select title, team_name, join_code, app.workshop_locale(id) as locale, status, stage, stage_settings,
 		        posting_locked, joining_closed, hidden_until_reveal, timer_ends_at, timer_paused_ms, spotlight_story_id, wall_paused,
-		        wall_step, version
+		        wall_step, personal_vision_stage, version
 		 from workshops where id = $1`,
 		[workshopId]
 	);
@@ -52,7 +53,8 @@ export async function workshopState(
 			hiddenUntilReveal: row.hidden_until_reveal,
 			timer: { endsAt: row.timer_ends_at?.toISOString() ?? null, pausedMs: row.timer_paused_ms },
 			wall: { paused: row.wall_paused, step: row.wall_step },
-			spotlight: row.spotlight_story_id ? await stories.card(db, row.spotlight_story_id) : null
+			spotlight: row.spotlight_story_id ? await stories.card(db, row.spotlight_story_id) : null,
+			personalVisionStage: row.personal_vision_stage
 		}
 	};
 }

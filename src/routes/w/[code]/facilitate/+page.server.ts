@@ -7,6 +7,7 @@ import { joinUrl } from '$lib/server/http/joinLink';
 import { snapshot } from '$lib/server/live';
 import { system } from '$lib/server/db';
 import * as obstacles from '$lib/server/obstacles';
+import * as personalVisions from '$lib/server/personalVisions';
 import * as participants from '$lib/server/participants';
 import * as rallyingCries from '$lib/server/rallyingCries';
 import * as stories from '$lib/server/stories';
@@ -33,6 +34,7 @@ const Schemas = {
 	}),
 	lock: v.object({ locked: onOff }),
 	joining: v.object({ closed: onOff }),
+	personalVision: v.object({ stage: v.picklist(['dream', 'excite'], 'Choose Dream or Excite.') }),
 	remove: v.object({
 		id: v.pipe(v.string(), v.uuid('Choose who to remove.')),
 		confirm: v.literal('yes', 'Tick the box to confirm.')
@@ -193,6 +195,10 @@ export const actions: Actions = {
 	joining: (event) =>
 		control(event, 'joining', (id, input) =>
 			workshops.setJoiningClosed(event.locals.db, id, input.closed === 'on')
+		),
+	personalVision: (event) =>
+		control(event, 'personalVision', (id, input) =>
+			personalVisions.setStage(event.locals.db, id, input.stage)
 		),
 	remove: (event) => control(event, 'remove', (_, input) => participants.remove(event.locals.db, input.id)),
 	hide: (event) =>
