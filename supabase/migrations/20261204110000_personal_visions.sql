@@ -98,7 +98,8 @@ revoke execute on function app.link_personal_vision(text) from public;
 grant execute on function app.link_personal_vision(text) to authenticated;
 
 -- What a kept link opens: the vision, the commitment, whose and from which workshop. Anyone with
--- the link may read it, even after the workshop, and nothing else.
+-- the link may read it, even after the workshop, and nothing else. The server looks the link up on
+-- its own connection (as it does invite links): no request role may call this.
 create function app.personal_vision_by_link(p_link_hash text)
 returns table (vision text, commitment text, writer text, workshop_title text, workshop_date date, org_name text)
 language sql stable security definer set search_path = ''
@@ -111,7 +112,6 @@ as $$
   where v.link_hash = p_link_hash
 $$;
 revoke execute on function app.personal_vision_by_link(text) from public;
-grant execute on function app.personal_vision_by_link(text) to anon, authenticated;
 
 -- Retention treats personal visions as it treats stories: once the period has passed, those kept
 -- for the writer or the room go with the participants' names; those shared with the organisation stay.

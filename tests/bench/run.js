@@ -424,7 +424,8 @@ async function drain() {
 
 /**
  * The participant page's JavaScript, loaded by a freshly joined phone in Chromium: the workshop's
- * main page (where the run left it, in Explore), then the pages of Dream, Grow and Excite.
+ * main page (where the run left it, in Explore), then the pages of Dream, Grow and Excite, and the
+ * page where each person writes their own vision.
  * @param {string} url
  * @param {string} session the facilitator's, to move the room to Dream
  * @returns {Promise<{ route: string, js: Awaited<ReturnType<typeof measurePageJs>>, skipped: string }[]>}
@@ -436,11 +437,13 @@ async function pageJs(url, session) {
 		{ stage: 'explore', route: `/w/${CODE}` },
 		{ stage: 'dream', route: `/w/${CODE}/dream` },
 		{ stage: 'grow', route: `/w/${CODE}/grow` },
-		{ stage: 'excite', route: `/w/${CODE}/excite` }
+		{ stage: 'excite', route: `/w/${CODE}/excite` },
+		// A person's own vision: its own page, open from Excite (the default stage).
+		{ stage: null, route: `/w/${CODE}/mine` }
 	]) {
 		try {
-			if (stage !== 'explore') await moveStage(url, session, stage, 'json');
-			const { cookie } = await join(url, `Page weigher (${stage})`);
+			if (stage && stage !== 'explore') await moveStage(url, session, stage, 'json');
+			const { cookie } = await join(url, `Page weigher (${stage ?? route})`);
 			const value = cookie.slice(PHONE_COOKIE.length + 1);
 			const js = await measurePageJs(url, route, { name: PHONE_COOKIE, value });
 			pages.push({ route, js, skipped: js ? '' : `no Chromium at ${CHROMIUM}` });

@@ -37,6 +37,11 @@ describe.each(engines)('exporting an organisation on %s', (engine) => {
 		const theirs = await orgWithAStory('Theirs', 'Their story');
 		const screenSecret = 'f'.repeat(64);
 		await db.query(`update workshops set screen_token_hash = $2 where id = $1`, [ours.room.id, screenSecret]);
+		const linkSecret = 'e'.repeat(64);
+		await db.query(
+			`insert into personal_visions (workshop_id, participant_id, vision, consent, link_hash) values ($1, $2, 'Heard', 'room', $3)`,
+			[ours.room.id, ours.ana.id, linkSecret]
+		);
 
 		const data = await exportOrganisation(asMember(db, ours.owner), ours.org);
 		expect(data.format).toBe('cx-workshop-organisation');
@@ -45,9 +50,10 @@ describe.each(engines)('exporting an organisation on %s', (engine) => {
 		expect(data.workshops.map((w) => w.id)).toEqual([ours.room.id]);
 		expect(data.rooms.stories!.map((s) => s.title)).toEqual(['Our story']);
 		expect(data.rooms.participants!.map((p) => p.display_name)).toEqual(['Ana']);
+		expect(data.rooms.personal_visions!.map((v) => v.vision)).toEqual(['Heard']);
 
 		const text = JSON.stringify(data);
-		for (const absent of ['Their story', theirs.room.id, screenSecret, ours.ana.token]) {
+		for (const absent of ['Their story', theirs.room.id, screenSecret, linkSecret, ours.ana.token]) {
 			expect(text).not.toContain(absent);
 		}
 		expect(Object.keys(data.rooms)).not.toContain('participant_secrets');

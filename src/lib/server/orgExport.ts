@@ -15,8 +15,8 @@ export interface OrgExport {
 	rooms: Record<string, Record<string, unknown>[]>;
 }
 
-/** Columns never exported, though their rows are (a workshop's screen link secret). */
-const WITHHELD = ['screen_token_hash'];
+/** Columns never exported, though their rows are: the hashes of secret links (a workshop's screen link, a vision's kept link). */
+const WITHHELD = ['screen_token_hash', 'link_hash'];
 
 export async function exportOrganisation(db: Handle, orgId: string): Promise<OrgExport> {
 	return db.transaction(async (tx) => {
@@ -52,9 +52,9 @@ export async function exportOrganisation(db: Handle, orgId: string): Promise<Org
 		const rooms: OrgExport['rooms'] = {};
 		for (const { name } of tables) {
 			const rows = await tx.query<{ row: Record<string, unknown> }>(
-				`select to_jsonb(t) as row from cx.${quoted(name)} t
+				`select to_jsonb(t) - $2::text[] as row from cx.${quoted(name)} t
 				 where t.workshop_id in (select id from workshops where org_id = $1)`,
-				[orgId]
+				[orgId, WITHHELD]
 			);
 			rooms[name] = rows.map((r) => r.row);
 		}

@@ -96,7 +96,7 @@ export interface LinkedVision {
 	orgName: string;
 }
 
-/** What a kept link opens (anyone holding it may read it), or null for an unknown link. */
+/** What a kept link opens (anyone holding it may read it), or null for an unknown link. Read on the system connection. */
 export async function byLink(db: Handle, token: string): Promise<LinkedVision | null> {
 	const [row] = await db.query<LinkedVision>(
 		`select vision, commitment, writer, workshop_title as "workshopTitle",
