@@ -53,6 +53,15 @@ describe.skipIf(!chromium)('personal visions in Chromium', () => {
 			'Next week I will read the notes first.'
 		);
 		expect(await axeViolations(ana)).toEqual([]);
+		await ana.getByRole('link', { name: 'Change it' }).click();
+		await ana
+			.getByLabel('what does excellent service look like')
+			.fill('Nobody has to tell their story twice, ever.');
+		await ana.getByRole('button', { name: 'Save my vision' }).click();
+		await ana
+			.getByRole('article', { name: 'My vision' })
+			.getByText('Nobody has to tell their story twice, ever.')
+			.waitFor();
 		await ana.getByRole('button', { name: 'Get a link to keep' }).click();
 		link = await ana.getByLabel('Link to my vision').inputValue();
 
@@ -69,13 +78,15 @@ describe.skipIf(!chromium)('personal visions in Chromium', () => {
 		const { page } = await suite.open();
 		await signIn(page, 'demo@example.com', `/w/${CODE}/charter`);
 		const own = page.getByRole('region', { name: 'Our own visions' });
-		await own.getByText('“Nobody has to tell their story twice.” — Ana').waitFor();
+		await own.getByText('“Nobody has to tell their story twice, ever.” — Ana').waitFor();
 		expect(await own.textContent()).not.toContain('A secret only I keep.');
 
 		const elsewhere = (await suite.open(PHONE)).page;
 		await elsewhere.goto(new URL(link).pathname);
 		await elsewhere.getByRole('heading', { name: "Ana's vision of customer excellence" }).waitFor();
-		expect(await elsewhere.locator('blockquote').textContent()).toBe('Nobody has to tell their story twice.');
+		expect(await elsewhere.locator('blockquote').textContent()).toBe(
+			'Nobody has to tell their story twice, ever.'
+		);
 		expect(await axeViolations(elsewhere)).toEqual([]);
 	});
 });
