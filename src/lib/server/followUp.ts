@@ -1,11 +1,9 @@
 // Actions after the workshop: each action from Grow has a status and a log of dated updates. The
 // action's owner (a member), the workshop's facilitators and the organisation's owners update it;
 // every member of the organisation reads it. The database decides who may (app.update_action).
-import { ACTION_STATUSES, type ActionStatus } from '$lib/actionStatus';
+import type { ActionStatus } from '$lib/actionStatus';
 import type { Handle } from './db';
 import { NotAllowedError } from './organisations';
-
-export { ACTION_STATUSES, type ActionStatus };
 
 export interface ActionFilters {
 	team: string | null;

@@ -1,4 +1,5 @@
-import { ACTION_STATUSES, assignOwner, listActions, updateAction } from '$lib/server/followUp';
+import { ACTION_STATUSES } from '$lib/actionStatus';
+import { assignOwner, listActions, updateAction } from '$lib/server/followUp';
 import { parseActionQuery } from '$lib/server/http/actionQuery';
 import { currentMembership } from '$lib/server/http/currentOrg';
 import { rejectForm } from '$lib/server/http/forms';

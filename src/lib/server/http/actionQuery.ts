@@ -1,6 +1,7 @@
 // The Actions page's query string (shared by its CSV and calendar downloads). Anything that does not
 // parse is left out rather than refused, so an old or hand-edited link still opens.
-import { ACTION_STATUSES, type ActionFilters, type ActionStatus } from '../followUp';
+import { ACTION_STATUSES, type ActionStatus } from '$lib/actionStatus';
+import type { ActionFilters } from '../followUp';
 import { isStorableText, isUuid } from '$lib/validation';
 
 const uuid = (value: string | null) => (isUuid(value) ? value : null);
