@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { changesNothing, follows, type Delta } from './live';
+import { changesNothing, follows, visionWallShown, type Delta, type WorkshopState } from './live';
 
 const at = (version: number, extra: Partial<Delta> = {}): Delta => ({
 	version,
@@ -28,5 +28,25 @@ describe('follows', () => {
 		[at(9, { since: 4 }), 3, false] // version 4 is missing
 	])('%j after version %i → %s', (delta, version, expected) => {
 		expect(follows(delta, version)).toBe(expected);
+	});
+});
+
+describe('visionWallShown', () => {
+	const workshop = (fields: Partial<WorkshopState>) =>
+		({
+			status: 'live',
+			stage: 'excite',
+			personalVisionStage: 'dream',
+			visionsOnScreen: true,
+			...fields
+		}) as WorkshopState;
+	it.each([
+		[{}, true],
+		[{ visionsOnScreen: false }, false],
+		[{ stage: 'wrapup' as const }, true], // open for the rest of the workshop
+		[{ stage: 'dream' as const, personalVisionStage: 'excite' as const }, false], // not open yet
+		[{ status: 'ended' as const }, false] // the closing slide
+	])('%j → %s', (fields, expected) => {
+		expect(visionWallShown(workshop(fields))).toBe(expected);
 	});
 });

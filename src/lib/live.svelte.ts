@@ -8,12 +8,13 @@ import type {
 	MoodLine,
 	Presence,
 	RoomState,
+	SharedVisionCard,
 	Snapshot,
 	StreamEnded,
 	VisionState,
 	WorkshopState
 } from './live';
-import { MOOD_LINES_SHOWN, NAMES_SHOWN, STORIES_SHOWN, follows } from './live';
+import { MOOD_LINES_SHOWN, NAMES_SHOWN, PERSONAL_VISIONS_SHOWN, STORIES_SHOWN, follows } from './live';
 import type { StoryCard } from './stories';
 import { getContext, setContext } from 'svelte';
 
@@ -126,6 +127,12 @@ export class LiveWorkshop {
 			if (delta.room) Object.assign(this.room, delta.room);
 			if (delta.moodLine) this.room.moodLines = addLine(this.room.moodLines, delta.moodLine);
 			if (delta.arrived) this.room.names = [delta.arrived, ...this.room.names].slice(0, NAMES_SHOWN);
+			if (delta.personalVision)
+				this.room.personalVisions = addVision(this.room.personalVisions, delta.personalVision);
+			if (delta.personalVisionGone) {
+				const gone = delta.personalVisionGone;
+				this.room.personalVisions = this.room.personalVisions.filter((vision) => vision.id !== gone);
+			}
 		}
 		if (delta.stories) this.stories = delta.stories;
 		if (delta.grow) this.grow = delta.grow;
@@ -157,6 +164,13 @@ export class LiveWorkshop {
 
 function addLine(lines: MoodLine[], line: MoodLine): MoodLine[] {
 	return [line, ...lines.filter((other) => other.id !== line.id)].slice(0, MOOD_LINES_SHOWN);
+}
+
+/** Adds a vision, or replaces its copy, keeping the wall newest first. */
+function addVision(visions: SharedVisionCard[], vision: SharedVisionCard): SharedVisionCard[] {
+	return [vision, ...visions.filter((other) => other.id !== vision.id)]
+		.sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+		.slice(0, PERSONAL_VISIONS_SHOWN);
 }
 
 function liveUrl(joinCode: string, audience: Audience): string {

@@ -1,5 +1,5 @@
 // Everything that travels over the live stream, typed once for server and browsers.
-import type { Stage } from './stages';
+import { reached, type Stage } from './stages';
 import type { ReactionCounts, StoryCard } from './stories';
 import type { Tally, VoteMethod } from './tally';
 
@@ -34,6 +34,20 @@ export interface WorkshopState {
 	spotlight: StoryCard | null;
 	/** The stage from which each person may write their own vision (and for the rest of the workshop). */
 	personalVisionStage: 'dream' | 'excite';
+	/** The facilitator put the wall of personal visions on the screen (see visionWallShown). */
+	visionsOnScreen: boolean;
+}
+
+/**
+ * Whether the screen shows the wall of personal visions in place of the stage's scene: while the
+ * workshop is live and they are open (a new stage takes the wall off again).
+ */
+export function visionWallShown(workshop: WorkshopState): boolean {
+	return (
+		workshop.visionsOnScreen &&
+		workshop.status === 'live' &&
+		reached(workshop.stage, workshop.personalVisionStage)
+	);
 }
 
 export interface MoodLine {
@@ -58,6 +72,18 @@ export interface RoomState {
 	moodLines: MoodLine[];
 	/** What the closing slide counts: from Wrap-up on, and once the workshop has ended; else null. */
 	closing: ClosingState | null;
+	/** The personal visions shared with the room or beyond (never private ones), newest first. */
+	personalVisions: SharedVisionCard[];
+}
+
+/** A personal vision on the screen's wall: the writer's name only where they showed it. */
+export interface SharedVisionCard {
+	id: string;
+	vision: string;
+	commitment: string | null;
+	writer: string | null;
+	createdAt: string;
+	updatedAt: string;
 }
 
 /** Someone in the room, as the facilitator's list of people shows them (null: no name given). */
@@ -208,6 +234,10 @@ export interface Delta {
 	story?: StoryCard;
 	/** A story deleted, or no longer visible to this audience. */
 	storyGone?: string;
+	/** A personal vision shared or changed: add it or replace the copy with this id (screen, facilitator). */
+	personalVision?: SharedVisionCard;
+	/** A personal vision withdrawn, or no longer shared. */
+	personalVisionGone?: string;
 	/** A story's reactions changed. */
 	reactions?: { storyId: string; counts: ReactionCounts };
 	/** The whole wall changed (posts revealed or hidden again). */
@@ -247,3 +277,5 @@ export const MOOD_LINES_SHOWN = 40;
  * pages through all of them, and the facilitator moderates all of them.
  */
 export const STORIES_SHOWN: Record<Audience, number> = { participant: 60, screen: 2000, facilitator: 2000 };
+/** Newest first, at most this many personal visions (one a person: a bound that a room never meets). */
+export const PERSONAL_VISIONS_SHOWN = 1000;

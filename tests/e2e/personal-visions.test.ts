@@ -1,6 +1,7 @@
-// Personal visions in real Chromium: the facilitator opens them in Dream; a phone writes one for the
-// room and another keeps theirs private; the charter lists only the shared one; the writer's kept
-// link opens theirs on another device, after the workshop has ended.
+// Personal visions in real Chromium: the facilitator opens them in Dream and puts their wall on the
+// screen; a phone writes one for the room, which appears on the wall, and another keeps theirs
+// private, which does not; the charter lists only the shared one; the writer's kept link opens
+// theirs on another device, after the workshop has ended.
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { axeViolations } from './axe';
@@ -12,6 +13,7 @@ const CODE = 'DEMO42';
 describe.skipIf(!chromium)('personal visions in Chromium', () => {
 	const suite = browserSuite(chromium!);
 	let panel: Page;
+	let screen: Page;
 	let link: string;
 
 	async function joinAs(name: string) {
@@ -38,6 +40,11 @@ describe.skipIf(!chromium)('personal visions in Chromium', () => {
 		await signIn(panel, 'demo@example.com', `/w/${CODE}/facilitate`);
 		await clickControl(panel, /open in Dream instead/);
 		await clickControl(panel, 'Dream');
+		await clickControl(panel, 'Show our visions on the screen');
+		screen = await panel.context().newPage();
+		await screen.goto(`/w/${CODE}/screen`);
+		await screen.getByRole('heading', { name: 'Our visions' }).waitFor();
+		await screen.getByText(/^Write your own vision on your phone/).waitFor();
 
 		const ana = await joinAs('Ana');
 		await ana
@@ -62,11 +69,23 @@ describe.skipIf(!chromium)('personal visions in Chromium', () => {
 			.getByRole('article', { name: 'My vision' })
 			.getByText('Nobody has to tell their story twice, ever.')
 			.waitFor();
+		// Shared with the room: on the screen's wall as it is written, and as it is changed.
+		const wall = screen.getByRole('region', { name: 'Our visions' });
+		await wall.getByText('Nobody has to tell their story twice, ever.').waitFor();
+		expect(await wall.locator('figcaption').textContent()).toBe('— Ana');
+		expect(await axeViolations(screen)).toEqual([]);
 		await ana.getByRole('button', { name: 'Get a link to keep' }).click();
 		link = await ana.getByLabel('Link to my vision').inputValue();
 
 		const ben = await joinAs('Ben');
 		await writeVision(ben, 'A secret only I keep.', 'Only me');
+		// Kept private: never on the wall, live or opened afresh.
+		await screen.reload();
+		await screen.getByText(/^1 vision shared$/).waitFor();
+		expect(
+			await screen.getByRole('region', { name: 'Our visions' }).locator('blockquote').allTextContents()
+		).toEqual(['Nobody has to tell their story twice, ever.']);
+		expect(await screen.content()).not.toContain('A secret only I keep.');
 	});
 
 	it('the charter lists the room’s vision, not the private one, and the kept link opens after the workshop ends', async () => {

@@ -1,8 +1,9 @@
 // Worst-case content for the projector's scenes, written straight into a data directory with the
 // app's own migrator and demo seed before the server starts (seconds, where phones would take
 // minutes): 200 names, 60 stories of up to 4,000 characters, 30 phrases, 40 obstacles, a four-way
-// tie, 60-character cries, 12 cries counted over 6 runoff rounds. Votes are left open with their
-// ballots in; the test reveals them through the control panel, as a facilitator would.
+// tie, 60-character cries, 12 cries counted over 6 runoff rounds, 40 personal visions of up to 400
+// characters with 200-character commitments (and an empty wall of them). Votes are left open with
+// their ballots in; the test reveals them through the control panel, as a facilitator would.
 import { closeDatabase, openDatabase, type Handle } from '$lib/server/db';
 import { seedDemo } from '$lib/server/demo';
 import { PGlite } from '@electric-sql/pglite';
@@ -22,7 +23,9 @@ export const SCENES = {
 	runoff: 'SCENE9',
 	tie: 'SCENEA',
 	wrapup: 'SCENEB',
-	ended: 'SCENEC'
+	ended: 'SCENEC',
+	visions: 'SCENED',
+	visionsEmpty: 'SCENEE'
 } as const;
 export type Scene = keyof typeof SCENES;
 
@@ -317,6 +320,40 @@ async function vision(tx: Handle, workshopId: string, facilitator: string, crowd
 	);
 }
 
+/** The text of the newest personal vision seeded, and of a private one, for the tests to look for. */
+export const NEWEST_VISION = 'Vision 0: every customer is greeted by name.';
+export const PRIVATE_VISION = 'A private vision nobody else reads';
+
+/**
+ * Personal visions, newest first: every third the full 400 characters, every other one with a
+ * 200-character commitment, shared in every way (every fifth kept private), then the wall put on
+ * the screen in Excite.
+ */
+async function personalVisions(tx: Handle, workshopId: string, crowd: string[], count: number) {
+	const consents = ['room', 'library_named', 'library_anonymous', 'room', 'private'];
+	for (let i = 0; i < count; i++) {
+		const consent = consents[i % consents.length]!;
+		const vision =
+			consent === 'private'
+				? PRIVATE_VISION
+				: i === 0
+					? NEWEST_VISION
+					: i % 3 === 0
+						? sized(400, i + 800)
+						: words(8 + (i % 20), i + 800) + '.';
+		await tx.query(
+			`insert into personal_visions (workshop_id, participant_id, vision, commitment, consent, writer_name, created_at)
+			 values ($1, $2, $3, $4, $5, case when $5 in ('room', 'library_named') then (select display_name from participants where id = $2) end,
+			         now() - make_interval(secs => $6::int))`,
+			[workshopId, crowd[i]!, vision, i % 2 ? sized(200, i + 900) : null, consent, i * 10]
+		);
+	}
+	await tx.query(
+		`update workshops set personal_vision_stage = 'dream', visions_on_screen = true where id = $1`,
+		[workshopId]
+	);
+}
+
 /**
  * Starts the data directory from the test run's migrated snapshot (initdb and migrations take
  * seconds), opens it with the app's migrator, seeds the demo and every scene, and closes it.
@@ -429,6 +466,10 @@ export async function seedScenes(dataDir: string): Promise<SeededVotes> {
 				);
 				return [dots, cry];
 			};
+			const visions = await make(SCENES.visions, { stage: 'excite', timerMinutes: 4 });
+			await personalVisions(tx, visions, await people(tx, visions, 60), 40);
+			await personalVisions(tx, await make(SCENES.visionsEmpty, { stage: 'dream' }), [], 0);
+
 			const wrapup = await closing(await make(SCENES.wrapup, { stage: 'wrapup' }));
 			const ended = await closing(await make(SCENES.ended, { stage: 'excite' }));
 			for (const { tablename, trigger } of announcers) {

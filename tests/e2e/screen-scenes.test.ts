@@ -9,7 +9,14 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { axeViolations } from './axe';
-import { SCENES, seedScenes, type Scene, type SeededVotes } from './sceneContent';
+import {
+	NEWEST_VISION,
+	PRIVATE_VISION,
+	SCENES,
+	seedScenes,
+	type Scene,
+	type SeededVotes
+} from './sceneContent';
 import { browserSuite, findChromium, signIn } from './server';
 
 const chromium = findChromium();
@@ -34,7 +41,9 @@ const BODY_TEXT: Record<Scene, string> = {
 	runoff: '.reveal .winner, .bars .name',
 	tie: '.tied p, .next',
 	wrapup: '.statement, .obstacle, .words',
-	ended: '.statement, .obstacle, .words'
+	ended: '.statement, .obstacle, .words',
+	visions: '.visions blockquote, .visions .commitment',
+	visionsEmpty: '.empty p'
 };
 
 interface Fit {
@@ -229,7 +238,9 @@ describe.skipIf(!chromium)('the projector, scene by scene, on every projector', 
 		'ranking',
 		'excite',
 		'wrapup',
-		'ended'
+		'ended',
+		'visions',
+		'visionsEmpty'
 	] as const) {
 		it(`${scene} fits every projector, in both themes`, async () => {
 			await open(scene);
@@ -237,6 +248,24 @@ describe.skipIf(!chromium)('the projector, scene by scene, on every projector', 
 			await accessible(scene);
 		});
 	}
+
+	it('the wall of visions shows the shared ones four a page, newest first, and the stage scene comes back', async () => {
+		await open('visions');
+		await screen.getByRole('heading', { name: 'Our visions' }).waitFor();
+		const wall = screen.getByRole('region', { name: 'Our visions' });
+		expect(await wall.locator('blockquote').count()).toBe(4);
+		expect(await wall.locator('blockquote').first().textContent()).toBe(NEWEST_VISION);
+		// 32 shared of 40 written: the 8 kept private are not on any page.
+		await screen.getByText(/^32 visions shared$/).waitFor();
+		await screen.getByText(/^Page 1 of 8/).waitFor();
+		expect(await screen.content()).not.toContain(PRIVATE_VISION);
+		await act(SCENES.visions, 'visionWall', { shown: 'off' });
+		await screen.getByRole('heading', { name: 'Excite' }).waitFor();
+		await act(SCENES.visions, 'visionWall', { shown: 'on' });
+		await screen.getByRole('heading', { name: 'Our visions' }).waitFor();
+		await open('visionsEmpty');
+		await screen.getByText(/^Write your own vision on your phone: join with SCENEE/).waitFor();
+	});
 
 	it('the timer has a slot of its own: starting one moves nothing', async () => {
 		await open('ranking');

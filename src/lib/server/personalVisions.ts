@@ -1,7 +1,9 @@
 // Personal visions: each person's own vision of customer excellence, with an optional personal
 // commitment, shared as far as they choose (only themselves, the room, or the organisation). The
 // policies decide who reads one; a link to keep lets its writer read it after the workshop.
+import type { SharedVisionCard } from '$lib/live';
 import type { Handle } from './db';
+import type { Row } from './db/rows';
 import type { Participant } from './participants';
 import { PostingClosedError } from './posting';
 import { hashToken, newToken } from './tokens';
@@ -117,6 +119,50 @@ export async function shared(db: Handle, workshopId: string): Promise<SharedVisi
 		 where workshop_id = $1 and consent <> 'private' order by created_at`,
 		[workshopId]
 	);
+}
+
+type CardRow = Omit<SharedVisionCard, 'createdAt' | 'updatedAt'> &
+	Pick<Row<'personal_visions'>, 'created_at' | 'updated_at'>;
+
+const CARD = `select id, vision, commitment, writer_name as writer, created_at, updated_at from personal_visions`;
+
+const toCard = ({ created_at, updated_at, ...card }: CardRow): SharedVisionCard => ({
+	...card,
+	createdAt: created_at.toISOString(),
+	updatedAt: updated_at.toISOString()
+});
+
+/**
+ * The screen's wall: the shared visions of a workshop the caller may read, newest first (the policy
+ * decides who reads which; private ones stay out of the wall even for their writer).
+ */
+export async function wall(db: Handle, workshopId: string, limit: number): Promise<SharedVisionCard[]> {
+	const rows = await db.query<CardRow>(
+		`${CARD} where workshop_id = $1 and consent <> 'private' order by created_at desc, id limit $2`,
+		[workshopId, limit]
+	);
+	return rows.map(toCard);
+}
+
+/** One vision as the wall shows it, or null when it is gone, private, or not the caller's to read. */
+export async function wallCard(db: Handle, id: string): Promise<SharedVisionCard | null> {
+	const [row] = await db.query<CardRow>(`${CARD} where id = $1 and consent <> 'private'`, [id]);
+	return row ? toCard(row) : null;
+}
+
+/**
+ * Puts the wall of shared visions on the screen, in place of the stage's scene, or takes it off.
+ * Only while the workshop is live and personal visions are open (a pause in posting keeps them open).
+ */
+export async function showOnScreen(db: Handle, workshopId: string, shown: boolean): Promise<boolean> {
+	const rows = await db.query(
+		`update workshops set visions_on_screen = $2
+		 where id = $1 and status = 'live'
+		   and (not $2 or coalesce(app.personal_vision_closed(id), 'open') in ('open', 'paused'))
+		 returning id`,
+		[workshopId, shown]
+	);
+	return rows.length === 1;
 }
 
 /** The facilitator chooses the stage personal visions open in (they stay open after it). */

@@ -112,7 +112,8 @@ async function drive(db: Handle, workshopId: string, set: string, params: unknow
 
 /**
  * Moves to a stage; the first move out of the lobby starts the workshop. The timer belongs to the
- * stage it was started in and ends with it, unless the facilitator carries it on.
+ * stage it was started in and ends with it, unless the facilitator carries it on. A new stage
+ * shows its own scene on the screen (the wall of personal visions comes off).
  */
 export function setStage(db: Handle, workshopId: string, stage: Stage, carryTimer = false): Promise<boolean> {
 	return drive(
@@ -120,7 +121,8 @@ export function setStage(db: Handle, workshopId: string, stage: Stage, carryTime
 		workshopId,
 		`stage = $2, status = 'live', started_at = coalesce(started_at, now()),
 		 timer_ends_at = case when $3 or stage = $2 then timer_ends_at end,
-		 timer_paused_ms = case when $3 or stage = $2 then timer_paused_ms end`,
+		 timer_paused_ms = case when $3 or stage = $2 then timer_paused_ms end,
+		 visions_on_screen = visions_on_screen and stage = $2`,
 		[stage, carryTimer]
 	);
 }

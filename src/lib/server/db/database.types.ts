@@ -1485,6 +1485,7 @@ export type Database = {
 					timer_paused_ms: number | null;
 					title: string;
 					version: number;
+					visions_on_screen: boolean;
 					wall_paused: boolean;
 					wall_step: number;
 				};
@@ -1512,6 +1513,7 @@ export type Database = {
 					timer_paused_ms?: number | null;
 					title: string;
 					version?: number;
+					visions_on_screen?: boolean;
 					wall_paused?: boolean;
 					wall_step?: number;
 				};
@@ -1538,6 +1540,7 @@ export type Database = {
 					timer_paused_ms?: number | null;
 					title?: string;
 					version?: number;
+					visions_on_screen?: boolean;
 					wall_paused?: boolean;
 					wall_step?: number;
 				};

@@ -18,7 +18,8 @@ export type ChangeName =
 	| 'obstacle'
 	| 'action'
 	| 'phrase'
-	| 'vision';
+	| 'vision'
+	| 'personal_vision';
 
 /** Every announcement: the changes, and `access` (someone's access ended), which the hub handles. */
 export type AnnouncementName = ChangeName | 'access';

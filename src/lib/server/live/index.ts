@@ -112,10 +112,11 @@ const ROOM_FIELDS: Record<keyof RoomState, true> = {
 	ready: true,
 	moodCounts: true,
 	moodLines: true,
-	closing: true
+	closing: true,
+	personalVisions: true
 };
 
-/** The room, put together from presence, moods and closing: each field from some feature. */
+/** The room, put together from presence, moods, closing and visions: each field from some feature. */
 function wholeRoom(room: Partial<RoomState>): RoomState {
 	for (const field of Object.keys(ROOM_FIELDS) as (keyof RoomState)[]) given(room[field], `room.${field}`);
 	return room as RoomState;

@@ -8,6 +8,7 @@ import { exciteFeature } from './excite';
 import { liveFeatures, type LiveFeature, type Reaction } from './feature';
 import { growFeature } from './grow';
 import { moodsFeature } from './moods';
+import { personalVisionsFeature } from './personalVisions';
 import { presenceFeature } from './presence';
 import { visionFeature } from './vision';
 import { wallFeature } from './wall';
@@ -22,7 +23,8 @@ export const LIVE_FEATURES: readonly LiveFeature[] = liveFeatures([
 	growFeature,
 	exciteFeature,
 	ballotsFeature,
-	visionFeature
+	visionFeature,
+	personalVisionsFeature
 ]);
 
 const reactions = new Map<ChangeName, Reaction[]>();

@@ -23,6 +23,7 @@ interface WorkshopRow {
 	wall_paused: boolean;
 	wall_step: number;
 	personal_vision_stage: WorkshopState['personalVisionStage'];
+	visions_on_screen: boolean;
 	version: number;
 }
 
@@ -33,7 +34,7 @@ export async function workshopState(
 	const [row] = await db.query<WorkshopRow>(
 		`select title, team_name, join_code, app.workshop_locale(id) as locale, status, stage, stage_settings,
 		        posting_locked, joining_closed, hidden_until_reveal, timer_ends_at, timer_paused_ms, spotlight_story_id, wall_paused,
-		        wall_step, personal_vision_stage, version
+		        wall_step, personal_vision_stage, visions_on_screen, version
 		 from workshops where id = $1`,
 		[workshopId]
 	);
@@ -54,7 +55,8 @@ export async function workshopState(
 			timer: { endsAt: row.timer_ends_at?.toISOString() ?? null, pausedMs: row.timer_paused_ms },
 			wall: { paused: row.wall_paused, step: row.wall_step },
 			spotlight: row.spotlight_story_id ? await stories.card(db, row.spotlight_story_id) : null,
-			personalVisionStage: row.personal_vision_stage
+			personalVisionStage: row.personal_vision_stage,
+			visionsOnScreen: row.visions_on_screen
 		}
 	};
 }

@@ -35,6 +35,7 @@ const Schemas = {
 	lock: v.object({ locked: onOff }),
 	joining: v.object({ closed: onOff }),
 	personalVision: v.object({ stage: v.picklist(['dream', 'excite'], 'Choose Dream or Excite.') }),
+	visionWall: v.object({ shown: onOff }),
 	remove: v.object({
 		id: v.pipe(v.string(), v.uuid('Choose who to remove.')),
 		confirm: v.literal('yes', 'Tick the box to confirm.')
@@ -199,6 +200,10 @@ export const actions: Actions = {
 	personalVision: (event) =>
 		control(event, 'personalVision', (id, input) =>
 			personalVisions.setStage(event.locals.db, id, input.stage)
+		),
+	visionWall: (event) =>
+		control(event, 'visionWall', (id, input) =>
+			personalVisions.showOnScreen(event.locals.db, id, input.shown === 'on')
 		),
 	remove: (event) => control(event, 'remove', (_, input) => participants.remove(event.locals.db, input.id)),
 	hide: (event) =>
