@@ -66,6 +66,7 @@ const MEMBERS_ONLY = [
 	/^\/org(\/|$)/,
 	/^\/library(\/|$)/,
 	/^\/actions(\/|$)/,
+	/^\/insights(\/|$)/,
 	/^\/account(\/|$)/,
 	/^\/w\/[^/]+\/facilitate(\/|$)/
 ];

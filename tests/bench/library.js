@@ -1,8 +1,9 @@
 // The library benchmark (`node tests/bench/run.js --library`): a library of generated stories
 // (library-stories.sql) in the demo organisation, then searches and filters through the HTTP
-// endpoints as the demo leader reads them: GET /library and /library/export.csv. Each query type
-// is timed three ways: in the database alone (app.library_search as the leader), one request at a
-// time ("solo"), and in a mix of all types sent a few at a time.
+// endpoints as the demo leader reads them: GET /library and /library/export.csv, and the Insights
+// page over the same library (/insights and a CSV of it). Each query type is timed three ways: in
+// the database alone (app.library_search as the leader, searches only), one request at a time
+// ("solo"), and in a mix of all types sent a few at a time.
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -74,11 +75,26 @@ export function libraryQueries(now = new Date()) {
 		],
 		['page_10', { page: '10' }]
 	];
+	/** @type {[string, Record<string, string>][]} */
+	const insights = [
+		['insights', {}],
+		['insights_2y', { from: daysBefore(now, 730) }],
+		['insights_team', { team: 'Team North' }],
+		['insights_quarter', { from: daysBefore(now, 120), to: daysBefore(now, 30) }]
+	];
 	return [
 		...pages.map(([name, params]) => ({ name, path: '/library', params })),
-		{ name: 'export_csv', path: '/library/export.csv', params: { q: 'delivery', kind: 'bad' } }
+		{ name: 'export_csv', path: '/library/export.csv', params: { q: 'delivery', kind: 'bad' } },
+		...insights.map(([name, params]) => ({ name, path: '/insights', params })),
+		{ name: 'insights_csv', path: '/insights/export.csv', params: { section: 'obstacles' } }
 	];
 }
+
+/**
+ * Whether a query type is a library search (timed in the database alone as app.library_search).
+ * @param {LibraryQuery} query
+ */
+export const isLibrarySearch = (query) => query.path.startsWith('/library');
 
 /** @param {LibraryQuery} query */
 export function hrefOf(query) {

@@ -186,6 +186,8 @@ export function printPageJs(js, route, skipped) {
 // The story library (--library) ------------------------------------------------------------------
 
 export const LIBRARY_GOAL_P95_MS = 50;
+/** The Insights page over the same library, one leader at a time. */
+export const INSIGHTS_GOAL_P95_MS = 100;
 
 /**
  * @typedef {object} LibraryFacts
@@ -242,6 +244,8 @@ export function libraryLine(f) {
 			term_stories: db?.termStories ?? null
 		};
 	}
+	const insightPages = new Set(f.queries.filter((q) => q.path === '/insights').map((q) => q.name));
+	const insights = libraryGroup(f, (name) => insightPages.has(name));
 	const all = describeSamples([...f.samples, ...f.solo]);
 	return {
 		bench: 'library',
@@ -253,6 +257,10 @@ export function libraryLine(f) {
 		p95_ms: overall.mixed.latency.p95,
 		max_ms: overall.mixed.latency.max,
 		goal_p95_ms: LIBRARY_GOAL_P95_MS,
+		insights_p50_ms: insights.mixed.latency.p50,
+		insights_p95_ms: insights.mixed.latency.p95,
+		insights_max_ms: insights.mixed.latency.max,
+		insights_goal_p95_ms: INSIGHTS_GOAL_P95_MS,
 		failures: all.failures,
 		missing: f.missing,
 		load_s: round(f.loadS),
@@ -290,6 +298,12 @@ export function printLibrary(f) {
 	console.log(
 		`${'pages'.padEnd(15)}p50 ${line.p50_ms} / p95 ${line.p95_ms} / max ${line.max_ms} ms — ` +
 			`goal p95 ≤ ${LIBRARY_GOAL_P95_MS} ms: ${met}`
+	);
+	const insightsMet =
+		line.insights_p95_ms !== null && line.insights_p95_ms <= INSIGHTS_GOAL_P95_MS ? 'met' : 'NOT met';
+	console.log(
+		`${'insights'.padEnd(15)}p50 ${line.insights_p50_ms} / p95 ${line.insights_p95_ms} / max ${line.insights_max_ms} ms — ` +
+			`goal p95 ≤ ${INSIGHTS_GOAL_P95_MS} ms: ${insightsMet}`
 	);
 	const terms = Object.entries(line.by_type).filter(([, t]) => t.term_stories !== null);
 	if (terms.length) {

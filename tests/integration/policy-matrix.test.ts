@@ -162,6 +162,21 @@ const MATRIX: Record<string, TableRules> = {
 	},
 	// Written only through app.update_action (follow-up.test.ts); the organisation's members read them.
 	action_updates: { select: MEMBERS, insert: NOBODY, update: NOBODY, delete: NOBODY, touch: 'note' },
+	// Counts of library stories, written only by triggers on stories (insights.test.ts).
+	library_story_tallies: {
+		select: MEMBERS,
+		insert: NOBODY,
+		update: NOBODY,
+		delete: NOBODY,
+		touch: 'stories'
+	},
+	library_theme_tallies: {
+		select: MEMBERS,
+		insert: NOBODY,
+		update: NOBODY,
+		delete: NOBODY,
+		touch: 'stories'
+	},
 	vision_versions: {
 		stage: 'excite',
 		select: SEES,
@@ -469,6 +484,14 @@ async function seed(
 		`insert into action_updates (action_id, workshop_id, author_id, status, note)
 		 select id, workshop_id, $2, 'in_progress', 'Started' from action_items where workshop_id = $1`,
 		[w.workshopId, w.facilitator]
+	);
+	await db.query(
+		`insert into library_story_tallies (workshop_id, org_id, library_on, kind, stories) values ($1, $2, current_date, 'good', 1)`,
+		[w.workshopId, w.orgA]
+	);
+	await db.query(
+		`insert into library_theme_tallies (workshop_id, org_id, library_on, theme, stories) values ($1, $2, current_date, 'speed', 1)`,
+		[w.workshopId, w.orgA]
 	);
 	await db.query(
 		`insert into vision_versions (workshop_id, version, body, created_by) values ($1, 1, 'We answer', $2)`,

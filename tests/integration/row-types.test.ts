@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engines, freshDatabase } from '../setup/databases';
 
 /** rows.ts's TimeColumn: read as `Date`; every other column as the generator types it. */
-const TIME_COLUMN = /^(at|\w+_at|due_on)$/;
+const TIME_COLUMN = /^(at|\w+_at|due_on|library_on)$/;
 const TIME_TYPES = ['timestamptz', 'timestamp', 'date'];
 
 /** Types both drivers return as the generated types say (int8 through the engines' bigint parsers). */

@@ -40,12 +40,50 @@ export type Database = {
 					version: number;
 				}[];
 			};
+			count_library: { Args: { workshops: string[] }; Returns: undefined };
 			drives: { Args: { workshop: string }; Returns: boolean };
 			end_workshop: { Args: { workshop: string }; Returns: boolean };
 			follows_up: { Args: { action: string }; Returns: boolean };
 			has_org_role: { Args: { org: string; roles: string[] }; Returns: boolean };
 			in_spotlight: { Args: { story: string; workshop: string }; Returns: boolean };
 			in_workshop: { Args: { workshop: string }; Returns: boolean };
+			insight_actions: {
+				Args: { org: string; workshops: string[] };
+				Returns: {
+					done: number;
+					dropped: number;
+					open: number;
+					overdue: number;
+					team: string;
+				}[];
+			};
+			insight_moods: {
+				Args: { org: string; workshops: string[] };
+				Returns: {
+					people: number;
+					score: number;
+					workshop_id: string;
+				}[];
+			};
+			insight_obstacles: {
+				Args: { org: string; workshops: string[] };
+				Returns: {
+					actions: number;
+					dots: number;
+					mentions: number;
+					text: string;
+					workshop_ids: string[];
+				}[];
+			};
+			insight_outcomes: {
+				Args: { org: string; workshops: string[] };
+				Returns: {
+					rallying_cry: string;
+					shared_visions: number;
+					vision: string;
+					workshop_id: string;
+				}[];
+			};
 			is_live: { Args: { workshop: string }; Returns: boolean };
 			is_member: { Args: { org: string }; Returns: boolean };
 			is_paper_participant: { Args: { participant: string; workshop: string }; Returns: boolean };
@@ -485,6 +523,86 @@ export type Database = {
 					window_ends_at?: string;
 				};
 				Relationships: [];
+			};
+			library_story_tallies: {
+				Row: {
+					kind: string;
+					library_on: string;
+					org_id: string;
+					stories: number;
+					workshop_id: string;
+				};
+				ComputedFields: never;
+				Insert: {
+					kind: string;
+					library_on: string;
+					org_id: string;
+					stories: number;
+					workshop_id: string;
+				};
+				Update: {
+					kind?: string;
+					library_on?: string;
+					org_id?: string;
+					stories?: number;
+					workshop_id?: string;
+				};
+				Relationships: [
+					{
+						foreignKeyName: 'library_story_tallies_org_id_fkey';
+						columns: ['org_id'];
+						isOneToOne: false;
+						referencedRelation: 'organisations';
+						referencedColumns: ['id'];
+					},
+					{
+						foreignKeyName: 'library_story_tallies_workshop_id_fkey';
+						columns: ['workshop_id'];
+						isOneToOne: false;
+						referencedRelation: 'workshops';
+						referencedColumns: ['id'];
+					}
+				];
+			};
+			library_theme_tallies: {
+				Row: {
+					library_on: string;
+					org_id: string;
+					stories: number;
+					theme: string;
+					workshop_id: string;
+				};
+				ComputedFields: never;
+				Insert: {
+					library_on: string;
+					org_id: string;
+					stories: number;
+					theme: string;
+					workshop_id: string;
+				};
+				Update: {
+					library_on?: string;
+					org_id?: string;
+					stories?: number;
+					theme?: string;
+					workshop_id?: string;
+				};
+				Relationships: [
+					{
+						foreignKeyName: 'library_theme_tallies_org_id_fkey';
+						columns: ['org_id'];
+						isOneToOne: false;
+						referencedRelation: 'organisations';
+						referencedColumns: ['id'];
+					},
+					{
+						foreignKeyName: 'library_theme_tallies_workshop_id_fkey';
+						columns: ['workshop_id'];
+						isOneToOne: false;
+						referencedRelation: 'workshops';
+						referencedColumns: ['id'];
+					}
+				];
 			};
 			memberships: {
 				Row: {

@@ -16,11 +16,11 @@ type Table = keyof Tables;
 type Generated<T extends Table> = Tables[T]['Row'];
 
 /**
- * A point in time: `at` and `*_at` columns are timestamptz, and `due_on` is the one date column.
+ * A point in time: `at` and `*_at` columns are timestamptz; `due_on` and `library_on` are dates.
  * The generator types both as `string`; both drivers (postgres.js and PGlite) return a `Date`.
  * (int8 needs no mapping: the generator says `number`, and both engines parse it to one.)
  */
-type TimeColumn = 'at' | `${string}_at` | 'due_on';
+type TimeColumn = 'at' | `${string}_at` | 'due_on' | 'library_on';
 
 type WithDates<R> = { [C in keyof R]: C extends TimeColumn ? Date | Extract<R[C], null> : R[C] };
 

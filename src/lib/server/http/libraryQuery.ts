@@ -12,12 +12,12 @@ export interface LibraryQuery {
 
 const LAST_PAGE = Math.ceil(COUNT_CAP / PAGE_SIZE);
 
-function textParam(params: URLSearchParams, name: string, max: number): string | undefined {
+export function textParam(params: URLSearchParams, name: string, max: number): string | undefined {
 	const value = params.get(name)?.trim().replace(/\s+/g, ' ');
 	return value && value.length <= max && isStorableText(value) ? value : undefined;
 }
 
-function dateParam(params: URLSearchParams, name: string): string | undefined {
+export function dateParam(params: URLSearchParams, name: string): string | undefined {
 	const value = params.get(name) ?? '';
 	return isCalendarDay(value) ? value : undefined;
 }
