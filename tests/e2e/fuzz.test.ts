@@ -67,6 +67,7 @@ const ACTIONS: Record<string, Record<string, string[]>> = {
 		lock: ['locked'],
 		joining: ['closed'],
 		personalVision: ['stage'],
+		visionWall: ['shown'],
 		remove: ['id', 'confirm'],
 		hide: ['hidden'],
 		end: ['confirm'],
