@@ -82,6 +82,8 @@ export interface SharedVisionCard {
 	vision: string;
 	commitment: string | null;
 	writer: string | null;
+	/** Hidden by the facilitator: only they read it (and its writer, on their phone). */
+	hidden: boolean;
 	createdAt: string;
 	updatedAt: string;
 }

@@ -1,7 +1,7 @@
 // The screen's wall of personal visions on every engine: the screen and the facilitator read the
 // shared ones (room and organisation, never private), newest first; a vision written, changed,
-// made private or withdrawn reaches them as a delta through the hub, phones hear only the tick,
-// and a private one changing announces nothing. The facilitator puts the wall on the screen only
+// made private, withdrawn or hidden by the facilitator reaches them as a delta through the hub,
+// phones hear only the tick, and a private one changing announces nothing. The facilitator puts the wall on the screen only
 // while personal visions are open, and a new stage takes it off.
 import type { Database } from '$lib/server/db';
 import { snapshot } from '$lib/server/live';
@@ -127,6 +127,56 @@ describe.each(engines)('the wall of personal visions on %s', (engine) => {
 			'Promises are kept',
 			'Nobody ever tells their story twice' // written first: rewriting it keeps its place
 		]);
+	});
+
+	it('the facilitator hides a shared vision from the screen, the room, the charter and the organisation, and shows it again', async () => {
+		const id = await idOf(people.ben); // shared with the organisation
+		const leader = asMember(db, await member(db, org, 'leader'));
+		const ana = asParticipant(db, people.ana.id);
+		const ben = asParticipant(db, people.ben.id);
+		const sharedWithOrg = async () =>
+			(
+				await leader.query<{ shared: number }>(
+					`select shared_visions as shared from app.insight_outcomes($1, array[$2]::uuid[])`,
+					[org, room.id]
+				)
+			)[0]!.shared;
+		expect(await sharedWithOrg()).toBe(2);
+
+		// Only the facilitator hides, and the facilitator only hides: the words are the writer's.
+		expect(await personalVisions.setHidden(ana, room.id, id, true)).toBe(false);
+		expect(await personalVisions.setHidden(leader, room.id, id, true)).toBe(false);
+		await expect(personalVisions.setHidden(ben, room.id, id, true)).rejects.toThrow('Only the facilitator');
+		await expect(
+			driver().query(`update personal_visions set vision = 'Hijacked' where id = $1`, [id])
+		).rejects.toThrow('Only its writer');
+		expect(await personalVisions.setHidden(driver(), room.id, await idOf(people.cy), true)).toBe(false); // private
+
+		expect(await personalVisions.setHidden(driver(), room.id, id, true)).toBe(true);
+		await expect.poll(() => screen.lastWith('personalVisionGone')?.personalVisionGone).toBe(id);
+		await expect
+			.poll(() => facilitator.lastWith('personalVision')?.personalVision)
+			.toMatchObject({ id, hidden: true });
+		expect((await snapshot(db, room.id, 'screen'))!.room!.personalVisions.map((v) => v.id)).not.toContain(id);
+		expect((await snapshot(db, room.id, 'facilitator'))!.room!.personalVisions).toContainEqual(
+			expect.objectContaining({ id, hidden: true })
+		);
+		for (const reader of [leader, ana, driver()]) {
+			expect((await personalVisions.shared(reader, room.id)).map((v) => v.vision)).not.toContain(
+				'Promises are kept'
+			);
+		}
+		expect(await sharedWithOrg()).toBe(1);
+		expect(await personalVisions.mine(ben, people.ben)).toMatchObject({ vision: 'Promises are kept' });
+
+		expect(await personalVisions.setHidden(driver(), room.id, id, false)).toBe(true);
+		await expect
+			.poll(() => screen.lastWith('personalVision')?.personalVision)
+			.toMatchObject({ id, hidden: false });
+		expect((await personalVisions.shared(leader, room.id)).map((v) => v.vision)).toContain(
+			'Promises are kept'
+		);
+		expect(await sharedWithOrg()).toBe(2);
 	});
 
 	it('goes on the screen while personal visions are open, for whoever drives the workshop, until a new stage', async () => {

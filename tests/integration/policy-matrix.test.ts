@@ -151,12 +151,13 @@ const MATRIX: Record<string, TableRules> = {
 		touch: 'title'
 	},
 	// Kept for the room (the row here): the room, its facilitators and its views read it; leaders only
-	// what is shared with the organisation (personal-visions.test.ts has every consent).
+	// what is shared with the organisation (personal-visions.test.ts has every consent). Its writer
+	// changes it; its facilitators only hide it (personal-vision-wall.test.ts).
 	personal_visions: {
 		stage: 'excite',
 		select: ['author', 'participant', ...DRIVERS, ...VIEWS],
 		insert: ROOM,
-		update: ['author'],
+		update: ['author', ...DRIVERS],
 		delete: ['author'],
 		touch: 'vision'
 	},

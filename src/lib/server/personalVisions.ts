@@ -116,7 +116,7 @@ export async function byLink(db: Handle, token: string): Promise<LinkedVision | 
 export async function shared(db: Handle, workshopId: string): Promise<SharedVision[]> {
 	return db.query<SharedVision>(
 		`select id, vision, commitment, writer_name as writer from personal_visions
-		 where workshop_id = $1 and consent <> 'private' order by created_at`,
+		 where workshop_id = $1 and consent <> 'private' and not hidden order by created_at`,
 		[workshopId]
 	);
 }
@@ -124,7 +124,7 @@ export async function shared(db: Handle, workshopId: string): Promise<SharedVisi
 type CardRow = Omit<SharedVisionCard, 'createdAt' | 'updatedAt'> &
 	Pick<Row<'personal_visions'>, 'created_at' | 'updated_at'>;
 
-const CARD = `select id, vision, commitment, writer_name as writer, created_at, updated_at from personal_visions`;
+const CARD = `select id, vision, commitment, writer_name as writer, hidden, created_at, updated_at from personal_visions`;
 
 const toCard = ({ created_at, updated_at, ...card }: CardRow): SharedVisionCard => ({
 	...card,
@@ -134,7 +134,8 @@ const toCard = ({ created_at, updated_at, ...card }: CardRow): SharedVisionCard 
 
 /**
  * The screen's wall: the shared visions of a workshop the caller may read, newest first (the policy
- * decides who reads which; private ones stay out of the wall even for their writer).
+ * decides who reads which: hidden ones only the facilitator; private ones stay out of the wall even
+ * for their writer).
  */
 export async function wall(db: Handle, workshopId: string, limit: number): Promise<SharedVisionCard[]> {
 	const rows = await db.query<CardRow>(
@@ -161,6 +162,20 @@ export async function showOnScreen(db: Handle, workshopId: string, shown: boolea
 		   and (not $2 or coalesce(app.personal_vision_closed(id), 'open') in ('open', 'paused'))
 		 returning id`,
 		[workshopId, shown]
+	);
+	return rows.length === 1;
+}
+
+/** The facilitator hides a shared vision from the room, the charter and the organisation, or shows it again. */
+export async function setHidden(
+	db: Handle,
+	workshopId: string,
+	id: string,
+	hidden: boolean
+): Promise<boolean> {
+	const rows = await db.query(
+		`update personal_visions set hidden = $3 where workshop_id = $1 and id = $2 returning id`,
+		[workshopId, id, hidden]
 	);
 	return rows.length === 1;
 }

@@ -892,6 +892,7 @@ export type Database = {
 					commitment: string | null;
 					consent: string;
 					created_at: string;
+					hidden: boolean;
 					id: string;
 					link_hash: string | null;
 					participant_id: string;
@@ -905,6 +906,7 @@ export type Database = {
 					commitment?: string | null;
 					consent: string;
 					created_at?: string;
+					hidden?: boolean;
 					id?: string;
 					link_hash?: string | null;
 					participant_id: string;
@@ -917,6 +919,7 @@ export type Database = {
 					commitment?: string | null;
 					consent?: string;
 					created_at?: string;
+					hidden?: boolean;
 					id?: string;
 					link_hash?: string | null;
 					participant_id?: string;
