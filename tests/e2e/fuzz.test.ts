@@ -68,6 +68,7 @@ const ACTIONS: Record<string, Record<string, string[]>> = {
 		joining: ['closed'],
 		personalVision: ['stage'],
 		visionWall: ['shown'],
+		hideVision: ['id', 'hidden'],
 		remove: ['id', 'confirm'],
 		hide: ['hidden'],
 		end: ['confirm'],

@@ -88,6 +88,17 @@ describe.skipIf(!chromium)('personal visions in Chromium', () => {
 		expect(await screen.content()).not.toContain('A secret only I keep.');
 	});
 
+	it('the facilitator hides a shared vision: it leaves the screen’s wall, and comes back when shown again', async () => {
+		const words = 'Nobody has to tell their story twice, ever.';
+		await panel.getByText('Read and moderate the shared visions').click();
+		await clickControl(panel, `Hide ${words}`);
+		await screen.getByText(words).waitFor({ state: 'detached' });
+		await panel.getByText('🙈 Hidden').waitFor();
+		expect(await axeViolations(panel)).toEqual([]);
+		await clickControl(panel, `Show ${words}`);
+		await screen.getByRole('region', { name: 'Our visions' }).getByText(words).waitFor();
+	});
+
 	it('the charter lists the room’s vision, not the private one, and the kept link opens after the workshop ends', async () => {
 		const ended = await panel.request.post(`/w/${CODE}/facilitate?/end`, {
 			form: { confirm: 'yes' },

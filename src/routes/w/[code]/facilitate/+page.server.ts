@@ -36,6 +36,7 @@ const Schemas = {
 	joining: v.object({ closed: onOff }),
 	personalVision: v.object({ stage: v.picklist(['dream', 'excite'], 'Choose Dream or Excite.') }),
 	visionWall: v.object({ shown: onOff }),
+	hideVision: v.object({ id, hidden: onOff }),
 	remove: v.object({
 		id: v.pipe(v.string(), v.uuid('Choose who to remove.')),
 		confirm: v.literal('yes', 'Tick the box to confirm.')
@@ -204,6 +205,10 @@ export const actions: Actions = {
 	visionWall: (event) =>
 		control(event, 'visionWall', (id, input) =>
 			personalVisions.showOnScreen(event.locals.db, id, input.shown === 'on')
+		),
+	hideVision: (event) =>
+		control(event, 'hideVision', (id, input) =>
+			personalVisions.setHidden(event.locals.db, id, input.id, input.hidden === 'on')
 		),
 	remove: (event) => control(event, 'remove', (_, input) => participants.remove(event.locals.db, input.id)),
 	hide: (event) =>
