@@ -5,16 +5,14 @@ import type {
 	Delta,
 	ExciteState,
 	GrowState,
-	MoodLine,
 	Presence,
 	RoomState,
-	SharedVisionCard,
 	Snapshot,
 	StreamEnded,
 	VisionState,
 	WorkshopState
 } from './live';
-import { MOOD_LINES_SHOWN, NAMES_SHOWN, PERSONAL_VISIONS_SHOWN, STORIES_SHOWN, follows } from './live';
+import { STORIES_SHOWN, follows } from './live';
 import type { StoryCard } from './stories';
 import { getContext, setContext } from 'svelte';
 
@@ -123,17 +121,7 @@ export class LiveWorkshop {
 		this.version = delta.version;
 		this.clockOffsetMs = Date.parse(delta.serverNow) - Date.now();
 		if (delta.workshop) this.workshop = delta.workshop;
-		if (this.room) {
-			if (delta.room) Object.assign(this.room, delta.room);
-			if (delta.moodLine) this.room.moodLines = addLine(this.room.moodLines, delta.moodLine);
-			if (delta.arrived) this.room.names = [delta.arrived, ...this.room.names].slice(0, NAMES_SHOWN);
-			if (delta.personalVision)
-				this.room.personalVisions = addVision(this.room.personalVisions, delta.personalVision);
-			if (delta.personalVisionGone) {
-				const gone = delta.personalVisionGone;
-				this.room.personalVisions = this.room.personalVisions.filter((vision) => vision.id !== gone);
-			}
-		}
+		if (this.room) this.applyToRoom(this.room, delta);
 		if (delta.stories) this.stories = delta.stories;
 		if (delta.grow) this.grow = delta.grow;
 		if (delta.excite) this.excite = delta.excite;
@@ -153,6 +141,9 @@ export class LiveWorkshop {
 		}
 	}
 
+	/** What the room's own changes do: nothing here (a phone's snapshot has no room); see RoomLiveWorkshop. */
+	protected applyToRoom(_room: RoomState, _delta: Delta): void {}
+
 	private upsertStory(story: StoryCard): void {
 		const others = this.stories.filter((other) => other.id !== story.id);
 		this.stories = [story, ...others]
@@ -160,17 +151,6 @@ export class LiveWorkshop {
 			.slice(0, STORIES_SHOWN[this.audience]);
 		if (this.workshop.spotlight?.id === story.id) this.workshop.spotlight = story;
 	}
-}
-
-function addLine(lines: MoodLine[], line: MoodLine): MoodLine[] {
-	return [line, ...lines.filter((other) => other.id !== line.id)].slice(0, MOOD_LINES_SHOWN);
-}
-
-/** Adds a vision, or replaces its copy, keeping the wall newest first. */
-function addVision(visions: SharedVisionCard[], vision: SharedVisionCard): SharedVisionCard[] {
-	return [vision, ...visions.filter((other) => other.id !== vision.id)]
-		.sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-		.slice(0, PERSONAL_VISIONS_SHOWN);
 }
 
 function liveUrl(joinCode: string, audience: Audience): string {

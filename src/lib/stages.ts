@@ -4,49 +4,38 @@ export type Stage = 'lobby' | 'explore' | 'dream' | 'grow' | 'excite' | 'wrapup'
 export interface StageInfo {
 	id: Stage;
 	name: string;
-	purpose: string;
-	defaultPrompt: string;
 }
 
 export const STAGES: readonly StageInfo[] = [
 	{
 		id: 'lobby',
-		name: 'Lobby',
-		purpose: 'People arrive',
-		defaultPrompt: 'Scan the code or go to the address on the screen, and pick a name (or stay anonymous).'
+		name: 'Lobby'
 	},
 	{
 		id: 'explore',
-		name: 'Explore',
-		purpose: 'Energise customer connections',
-		defaultPrompt:
-			'Think of a recent moment when you were the customer. How did it leave you feeling, and why?'
+		name: 'Explore'
 	},
 	{
 		id: 'dream',
-		name: 'Dream',
-		purpose: 'Share stories; envision excellence',
-		defaultPrompt: 'Share a story of great or poor service. What should our customers feel?'
+		name: 'Dream'
 	},
 	{
 		id: 'grow',
-		name: 'Grow',
-		purpose: 'Move the obstacles',
-		defaultPrompt: 'What gets in the way of excellent service here? Name the obstacles and how to move them.'
+		name: 'Grow'
 	},
 	{
 		id: 'excite',
-		name: 'Excite',
-		purpose: 'Ignite the culture',
-		defaultPrompt: 'Agree our vision statement and choose the rallying cry we will live by.'
+		name: 'Excite'
 	},
 	{
 		id: 'wrapup',
-		name: 'Wrap-up',
-		purpose: 'Keep it',
-		defaultPrompt: 'Here is the charter we built together.'
+		name: 'Wrap-up'
 	}
 ];
+
+/** The Lobby's prompt until the facilitator writes their own (stageGuide.ts has every stage's). */
+export const LOBBY_PROMPT =
+	'Scan the code or go to the address on the screen, and pick a name (or stay anonymous).';
 
 export const STAGE_IDS = STAGES.map((stage) => stage.id) as readonly Stage[];
 

@@ -1,7 +1,8 @@
 // The workshop itself — title, stage and prompt, lock, timer, wall controls, spotlight — which
 // everyone sees, and which every snapshot and delta reads first.
 import { AUDIENCES, type WorkshopState } from '$lib/live';
-import { stageInfo, type Stage } from '$lib/stages';
+import { DEFAULT_PROMPTS } from '$lib/stageGuide';
+import type { Stage } from '$lib/stages';
 import type { Handle } from '../db';
 import * as stories from '../stories';
 import type { LiveFeature } from './feature';
@@ -48,7 +49,7 @@ export async function workshopState(
 			locale: row.locale,
 			status: row.status,
 			stage: row.stage,
-			prompt: row.stage_settings[row.stage]?.prompt || stageInfo(row.stage).defaultPrompt,
+			prompt: row.stage_settings[row.stage]?.prompt || DEFAULT_PROMPTS[row.stage],
 			postingLocked: row.posting_locked,
 			joiningClosed: row.joining_closed,
 			hiddenUntilReveal: row.hidden_until_reveal,
