@@ -14,6 +14,7 @@ describe.skipIf(!chromium)('personal visions in Chromium', () => {
 	const suite = browserSuite(chromium!);
 	let panel: Page;
 	let screen: Page;
+	let ana: Page;
 	let link: string;
 
 	async function joinAs(name: string) {
@@ -46,7 +47,7 @@ describe.skipIf(!chromium)('personal visions in Chromium', () => {
 		await screen.getByRole('heading', { name: 'Our visions' }).waitFor();
 		await screen.getByText(/^Write your own vision on your phone/).waitFor();
 
-		const ana = await joinAs('Ana');
+		ana = await joinAs('Ana');
 		await ana
 			.getByRole('link', { name: 'Write your own vision of customer excellence' })
 			.waitFor({ timeout: LIVE_UPDATE_MS });
@@ -88,13 +89,17 @@ describe.skipIf(!chromium)('personal visions in Chromium', () => {
 		expect(await screen.content()).not.toContain('A secret only I keep.');
 	});
 
-	it('the facilitator hides a shared vision: it leaves the screen’s wall, and comes back when shown again', async () => {
+	it('the facilitator hides a shared vision: it leaves the screen’s wall (its writer is told), and comes back when shown again', async () => {
 		const words = 'Nobody has to tell their story twice, ever.';
 		await panel.getByText('Read and moderate the shared visions').click();
 		await clickControl(panel, `Hide ${words}`);
 		await screen.getByText(words).waitFor({ state: 'detached' });
 		await panel.getByText('🙈 Hidden').waitFor();
 		expect(await axeViolations(panel)).toEqual([]);
+		// Its writer still reads it, and is told why the room no longer does.
+		await ana.reload();
+		await ana.getByText(/The facilitator has hidden it from the room/).waitFor();
+		expect(await ana.getByRole('article', { name: 'My vision' }).textContent()).toContain(words);
 		await clickControl(panel, `Show ${words}`);
 		await screen.getByRole('region', { name: 'Our visions' }).getByText(words).waitFor();
 	});

@@ -167,7 +167,10 @@ describe.each(engines)('the wall of personal visions on %s', (engine) => {
 			);
 		}
 		expect(await sharedWithOrg()).toBe(1);
-		expect(await personalVisions.mine(ben, people.ben)).toMatchObject({ vision: 'Promises are kept' });
+		expect(await personalVisions.mine(ben, people.ben)).toMatchObject({
+			vision: 'Promises are kept',
+			hidden: true
+		});
 
 		expect(await personalVisions.setHidden(driver(), room.id, id, false)).toBe(true);
 		await expect

@@ -56,7 +56,8 @@ describe.each(engines)('personal visions on %s', (engine) => {
 		expect(await personalVisions.mine(as(people.ana), people.ana)).toEqual({
 			vision: 'Every customer is greeted by name',
 			commitment: 'Next week I will learn ten names',
-			consent: 'private'
+			consent: 'private',
+			hidden: false
 		});
 	});
 

@@ -42,10 +42,15 @@ export async function closedReason(db: Handle, workshopId: string): Promise<stri
 	return row?.closed ? (CLOSED[row.closed] ?? CLOSED.not_open!) : null;
 }
 
+/** The writer's own vision, and whether the facilitator hid it from the room. */
+export interface MyVision extends PersonalVision {
+	hidden: boolean;
+}
+
 /** The participant's own vision, or null before they write one. */
-export async function mine(db: Handle, participant: Participant): Promise<PersonalVision | null> {
-	const [row] = await db.query<PersonalVision>(
-		`select vision, commitment, consent from personal_visions where participant_id = $1`,
+export async function mine(db: Handle, participant: Participant): Promise<MyVision | null> {
+	const [row] = await db.query<MyVision>(
+		`select vision, commitment, consent, hidden from personal_visions where participant_id = $1`,
 		[participant.id]
 	);
 	return row ?? null;
