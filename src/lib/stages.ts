@@ -7,30 +7,12 @@ export interface StageInfo {
 }
 
 export const STAGES: readonly StageInfo[] = [
-	{
-		id: 'lobby',
-		name: 'Lobby'
-	},
-	{
-		id: 'explore',
-		name: 'Explore'
-	},
-	{
-		id: 'dream',
-		name: 'Dream'
-	},
-	{
-		id: 'grow',
-		name: 'Grow'
-	},
-	{
-		id: 'excite',
-		name: 'Excite'
-	},
-	{
-		id: 'wrapup',
-		name: 'Wrap-up'
-	}
+	{ id: 'lobby', name: 'Lobby' },
+	{ id: 'explore', name: 'Explore' },
+	{ id: 'dream', name: 'Dream' },
+	{ id: 'grow', name: 'Grow' },
+	{ id: 'excite', name: 'Excite' },
+	{ id: 'wrapup', name: 'Wrap-up' }
 ];
 
 /** The Lobby's prompt until the facilitator writes their own (stageGuide.ts has every stage's). */
